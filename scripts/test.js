@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, then every suite under test/ with node:test (through tsx).
+// The store and HTTP suites run on SQLite and, when it answers, on PostgreSQL. In CI
+// (CI=true or TRIBUTARY_REQUIRE_POSTGRES=1) a missing PostgreSQL is a failure; elsewhere the
+// PostgreSQL runs are skipped and the summary says so.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, relative } from 'node:path';
+import pg from 'pg';
+
+const root = new URL('..', import.meta.url).pathname;
+const databaseUrl =
+  process.env.TRIBUTARY_TEST_DATABASE_URL ??
+  `postgres://${process.env.PGUSER ?? userInfo().username}@127.0.0.1:5432/test`;
+const required = process.env.CI === 'true' || process.env.TRIBUTARY_REQUIRE_POSTGRES === '1';
+const only = process.argv.slice(2);
+
+function run(label, command, args, env = {}) {
+  process.stdout.write(`\n== ${label}\n`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    process.stdout.write(`\n== ${label}: FAILED\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+async function postgresAnswers() {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch (error) {
+    process.stdout.write(`PostgreSQL at ${databaseUrl} did not answer: ${error.message}\n`);
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function testFiles() {
+  const files = readdirSync(join(root, 'test'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => join('test', f))
+    .sort();
+  return only.length === 0 ? files : files.filter((f) => only.some((o) => f.includes(o)));
+}
+
+if (only.length === 0) {
+  run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('lint', 'npx', ['biome', 'check', '.']);
+}
+
+const postgres = await postgresAnswers();
+if (!postgres && required) {
+  process.stdout.write('PostgreSQL is required here (CI) but did not answer: failing.\n');
+  process.exit(1);
+}
+const stores = postgres ? 'sqlite,postgres' : 'sqlite';
+const files = testFiles();
+run(
+  `tests (${files.length} files; stores: ${stores})`,
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    '--test-timeout=300000',
+    ...files,
+  ],
+  { TRIBUTARY_TEST_STORES: stores, TRIBUTARY_TEST_DATABASE_URL: databaseUrl },
+);
+process.stdout.write(
+  postgres
+    ? `\n== all suites passed on SQLite and PostgreSQL (${relative(root, root) || '.'})\n`
+    : '\n== all suites passed on SQLite. The PostgreSQL suites were SKIPPED: no PostgreSQL answered at ' +
+        `${databaseUrl} (set TRIBUTARY_TEST_DATABASE_URL to run them).\n`,
+);

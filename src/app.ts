@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type HTTPMethods,
+  LogController,
+} from 'fastify';
+import secureJson from 'secure-json-parse';
+import { AppError } from './domain/errors.js';
+import { sendError } from './http/error-response.js';
+import { registerAuth } from './http/plugins/auth.js';
+import { accountRoutes } from './http/routes/account.js';
+import { checkoutRoutes } from './http/routes/checkouts.js';
+import { customerRoutes } from './http/routes/customers.js';
+import { eventRoutes } from './http/routes/events.js';
+import { orderRoutes } from './http/routes/orders.js';
+import { skuRoutes } from './http/routes/skus.js';
+import { sourceRoutes } from './http/routes/sources.js';
+import { compileValidator } from './http/validation.js';
+import { BODY_LIMIT_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
+import { Authenticator } from './services/accounts.js';
+import type { Deps } from './services/context.js';
+
+const ROUTE_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The HTTP app: plugins and routes registered by hand, in order. No listening here (main.ts and
+ * tests decide that).
+ */
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // one debug line per request (onResponse below) instead of Fastify's two info lines
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionTimeout: REQUEST_TIMEOUT_MS,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
+
+  // JSON bodies: an empty body with a JSON content type is no body (DR's SDKs send exactly that
+  // when attaching a source); prototype-poisoning keys are refused.
+  // JSON only: any other content type is refused (400 naming Content-Type)
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim().length === 0) {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch {
+      done(new AppError('invalid_format', 'body', 'The request body is not valid JSON.'), undefined);
+    }
+  });
+
+  // a request without a body is validated as an empty object: its required members are then
+  // reported one by one (missing_parameter) rather than as "not an object"
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-dr-requestid', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      {
+        reqId: request.id,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+      'request',
+    );
+  });
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new AppError(
+        'not_found',
+        'path',
+        `There is no resource at ${request.method} ${request.url.split('?')[0]}.`,
+      ),
+      request,
+      reply,
+    ),
+  );
+
+  // every path answers the methods it lacks with 405 (registered after the routes below)
+  const methodsByPath = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const known = methodsByPath.get(route.url) ?? new Set<string>();
+    for (const m of methods) known.add(m);
+    methodsByPath.set(route.url, known);
+  });
+
+  registerAuth(app, new Authenticator(deps.store));
+  app.get('/health', { config: { auth: 'none' } }, async () => ({ status: 'ok' }));
+  skuRoutes(app, deps);
+  customerRoutes(app, deps);
+  sourceRoutes(app, deps);
+  checkoutRoutes(app, deps);
+  orderRoutes(app, deps);
+  eventRoutes(app, deps);
+  accountRoutes(app, deps);
+
+  for (const [url, known] of [...methodsByPath]) {
+    const missing = ROUTE_METHODS.filter((m) => !known.has(m));
+    if (missing.length === 0) continue;
+    app.route({
+      method: [...missing],
+      url,
+      config: { auth: 'none' },
+      handler: async (request) => {
+        throw new AppError(
+          'method_not_allowed',
+          'method',
+          `${request.method} is not allowed on ${url}; allowed: ${[...known].filter((m) => m !== 'HEAD').join(', ')}.`,
+        );
+      },
+    });
+  }
+  return app;
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { describeStore, type StoreFlags, serveConfig, storeConfig } from '../config.js';
+import { exitCleanlyOnSignals, serve } from '../main.js';
+import { createAccount, createKeyPair } from '../services/accounts.js';
+import { openStore } from '../store/open.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+function storeOptions(command: Command): Command {
+  return command
+    .option('--db <path>', 'SQLite file (env TRIBUTARY_DB)', undefined)
+    .option('--database-url <url>', 'PostgreSQL connection string (env DATABASE_URL)', undefined);
+}
+
+const program = new Command()
+  .name('tributary')
+  .description('A self-hostable commerce payments API, wire-compatible with the Digital River API.')
+  .version(pkg.version);
+
+storeOptions(
+  program
+    .command('serve')
+    .description('serve the API (the first start creates a test account and prints its keys)')
+    .option('-p, --port <port>', 'port to listen on (env PORT)', undefined)
+    .option('--host <host>', 'interface to listen on (env HOST)', undefined),
+).action(async (flags: StoreFlags & { port?: string; host?: string }) => {
+  const running = await serve(serveConfig(flags, process.env), print);
+  exitCleanlyOnSignals(running, (line) => process.stderr.write(`${line}\n`));
+});
+
+const keys = program.command('keys').description('API keys');
+storeOptions(keys.command('create').description('make another key pair for the first account'))
+  .option('--json', 'print JSON')
+  .action(async (flags: StoreFlags & { json?: boolean }) => {
+    const config = storeConfig(flags, process.env);
+    const store = await openStore(config);
+    try {
+      const pair = await store.transaction(async (tx) => {
+        const account = await tx.accounts.first();
+        if (!account)
+          throw new Error(`no account yet in ${describeStore(config)}: run \`tributary serve\` once first`);
+        return { accountId: account.id, ...(await createKeyPair(tx, account.id, Date.now())) };
+      });
+      if (flags.json) print(JSON.stringify(pair));
+      else {
+        print(`New key pair for account ${pair.accountId}:`);
+        print(`  secret key: ${pair.secretKey}`);
+        print(`  public key: ${pair.publicKey}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+const accounts = program.command('accounts').description('accounts (tenants) of this server');
+storeOptions(accounts.command('create').description('create another test account and print its keys'))
+  .option('--name <name>', 'a name for the account', 'Test account')
+  .option('--json', 'print JSON')
+  .action(async (flags: StoreFlags & { json?: boolean; name: string }) => {
+    const store = await openStore(storeConfig(flags, process.env));
+    try {
+      const { account, keys: pair } = await createAccount(store, flags.name, Date.now());
+      if (flags.json) print(JSON.stringify({ accountId: account.id, ...pair }));
+      else {
+        print(`Account ${account.id}:`);
+        print(`  secret key: ${pair.secretKey}`);
+        print(`  public key: ${pair.publicKey}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+storeOptions(program.command('migrate').description('apply database migrations and exit')).action(
+  async (flags: StoreFlags) => {
+    const config = storeConfig(flags, process.env);
+    const store = await openStore(config);
+    await store.close();
+    print(`${describeStore(config)} is migrated.`);
+  },
+);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+/**
+ * The error-code catalogue. Expected failures are AppErrors with a stable code; the HTTP layer
+ * (http/error-response.ts) is the only place that turns them into statuses. Types are the
+ * values of DR's `Errors.type` enum so that clients generated from DR's OpenAPI decode them.
+ */
+
+export const ERROR_TYPES = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  not_acceptable: 406,
+  request_timeout: 408,
+  conflict: 409,
+  too_many_requests: 429,
+  internal_server_error: 500,
+  bad_gateway: 502,
+  service_unavailable: 503,
+  gateway_timeout: 504,
+} as const;
+
+export type ErrorType = keyof typeof ERROR_TYPES;
+
+/** code → the type (and so the status) it is always answered with. */
+export const ERROR_CODES = {
+  // malformed or invalid input (400)
+  missing_parameter: 'bad_request',
+  invalid_parameter: 'bad_request',
+  unknown_parameter: 'bad_request',
+  invalid_format: 'bad_request',
+  invalid_metadata_key: 'bad_request',
+  invalid_metadata_value: 'bad_request',
+  too_many_metadata_pairs: 'bad_request',
+  amount_too_large: 'bad_request',
+  invalid_card_number: 'bad_request',
+  invalid_expiration_date: 'bad_request',
+  invalid_security_code: 'bad_request',
+  order_submit_failed: 'bad_request',
+  order_create_failed: 'bad_request',
+  request_too_large: 'bad_request',
+  // authentication
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  // lookups
+  not_found: 'not_found',
+  method_not_allowed: 'method_not_allowed',
+  // state conflicts (409)
+  'failed-request': 'conflict',
+  already_exists: 'conflict',
+  currency_unactivated: 'conflict',
+  country_unsupported: 'conflict',
+  source_not_chargeable: 'conflict',
+  nonreusable_source: 'conflict',
+  source_in_use: 'conflict',
+  session_source_amount_too_large: 'conflict',
+  session_update_not_allowed: 'conflict',
+  source_status_invalid_for_session: 'conflict',
+  restricted_update: 'conflict',
+  // the server's own failures
+  internal_error: 'internal_server_error',
+  request_timeout: 'request_timeout',
+} as const satisfies Record<string, ErrorType>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly type: ErrorType;
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly parameter: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.type = ERROR_CODES[code];
+    this.status = ERROR_TYPES[this.type];
+  }
+}
+
+export const missingParameter = (parameter: string): AppError =>
+  new AppError('missing_parameter', parameter, `A parameter is missing: '${parameter}'.`);
+
+export const invalidParameter = (parameter: string, message: string): AppError =>
+  new AppError('invalid_parameter', parameter, message);
+
+export const unknownParameter = (name: string): AppError =>
+  new AppError('unknown_parameter', name, `'${name}' is an unknown parameter.`);
+
+export const notFound = (parameter: string, message: string): AppError =>
+  new AppError('not_found', parameter, message);
+
+/** An identifier in a request body that names nothing this account owns (a path id is a 404). */
+export const unknownReference = (parameter: string, message: string): AppError =>
+  new AppError('invalid_parameter', parameter, message);

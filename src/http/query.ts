@@ -1,0 +1,96 @@
+import { invalidParameter } from '../domain/errors.js';
+import { parseIsoTime } from '../lib/time.js';
+import { IDS_FILTER_MAX, PAGE_LIMIT_DEFAULT } from '../limits.js';
+import type { PageQuery, TimeRange } from '../store/records.js';
+
+/** List queries: pagination, id lists and DR's deepObject time filters (`createdTime[gte]=…`). */
+
+type Query = Record<string, unknown>;
+
+export function pageOf(query: Query): PageQuery {
+  return {
+    limit: (query['limit'] as number | undefined) ?? PAGE_LIMIT_DEFAULT,
+    startingAfter: query['startingAfter'] as string | undefined,
+    endingBefore: query['endingBefore'] as string | undefined,
+  };
+}
+
+/** `ids=a,b`, `ids=a&ids=b` or both. */
+export function listOf(query: Query, name: string): string[] | undefined {
+  const raw = query[name];
+  if (raw === undefined) return undefined;
+  const values = (Array.isArray(raw) ? raw : [raw])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  if (values.length > IDS_FILTER_MAX)
+    throw invalidParameter(name, `At most ${IDS_FILTER_MAX} values may be given.`);
+  return values;
+}
+
+const SECOND_MS = 1000;
+
+export function timeRangeOf(query: Query, name: string): TimeRange | undefined {
+  const range: TimeRange = {};
+  let any = false;
+  const read = (suffix: string): number | undefined => {
+    const key = suffix ? `${name}[${suffix}]` : name;
+    const value = query[key];
+    if (value === undefined) return undefined;
+    const ms = parseIsoTime(String(value));
+    if (ms === undefined)
+      throw invalidParameter(key, `'${key}' must be an ISO-8601 time, such as 2024-01-31T12:00:00Z.`);
+    any = true;
+    return ms;
+  };
+  const exact = read('') ?? read('eq');
+  if (exact !== undefined) {
+    // wire times have whole seconds: equality means within that second
+    range.gte = exact;
+    range.lt = exact + SECOND_MS;
+  }
+  const gt = read('gt');
+  const gte = read('gte');
+  const lt = read('lt');
+  const lte = read('lte');
+  if (gt !== undefined) range.gt = gt;
+  if (gte !== undefined) range.gte = Math.max(gte, range.gte ?? gte);
+  if (lt !== undefined) range.lt = Math.min(lt, range.lt ?? lt);
+  if (lte !== undefined) range.lte = lte;
+  return any ? range : undefined;
+}
+
+/** The same range over amounts (`totalAmount[gte]=10.5`), converted by the caller. */
+export function numberRangeOf(
+  query: Query,
+  name: string,
+  convert: (value: number, key: string) => number,
+): TimeRange | undefined {
+  const range: TimeRange = {};
+  let any = false;
+  for (const suffix of ['gt', 'gte', 'lt', 'lte', 'eq', ''] as const) {
+    const key = suffix ? `${name}[${suffix}]` : name;
+    const value = query[key];
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw invalidParameter(key, `'${key}' must be a number.`);
+    const minor = convert(n, key);
+    any = true;
+    if (suffix === 'eq' || suffix === '') {
+      range.gte = minor;
+      range.lte = minor;
+    } else range[suffix] = minor;
+  }
+  return any ? range : undefined;
+}
+
+/** A filter DR defines that Tributary does not apply yet: refused rather than silently ignored. */
+export function notSupported(name: string): never {
+  throw invalidParameter(name, `Tributary does not support filtering by '${name}' yet.`);
+}
+
+export function rejectUnsupported(query: Query, names: readonly string[]): void {
+  for (const name of names) {
+    if (Object.keys(query).some((key) => key === name || key.startsWith(`${name}[`))) notSupported(name);
+  }
+}

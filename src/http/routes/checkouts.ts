@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import {
+  attachSource,
+  checkoutViewToWire,
+  createCheckout,
+  deleteCheckout,
+  detachSource,
+  getCheckout,
+  listCheckouts,
+  updateCheckout,
+} from '../../services/checkouts.js';
+import type { Deps } from '../../services/context.js';
+import { sourceToWire } from '../../wire/catalog.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { CheckoutCreate, CheckoutUpdate } from '../schemas/checkout.js';
+import { closed, IdParams, IdSourceParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+
+export const CheckoutListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  ...timeQuery('updatedTime'),
+  ...timeQuery('totalAmount'),
+  upstreamIds: Type.Optional(Type.Union([Str(), Type.Array(Str(), { maxItems: 100 })])),
+  customerId: Type.Optional(Str()),
+  applicationId: Type.Optional(Str()),
+  email: Type.Optional(Str(254)),
+  currency: Type.Optional(Str(3)),
+  locale: Type.Optional(Str(20)),
+  chargeType: Type.Optional(Str(40)),
+  customerType: Type.Optional(Str(40)),
+  subscriptionId: Type.Optional(Str()),
+  browserIp: Type.Optional(Str(64)),
+});
+
+export function checkoutRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/checkouts', { schema: { body: CheckoutCreate } }, async (request, reply) => {
+    const view = await createCheckout(deps, callerOf(request), request.body as CheckoutCreate);
+    return reply.status(201).send(checkoutViewToWire(view));
+  });
+
+  app.get('/checkouts/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return checkoutViewToWire(await getCheckout(deps, callerOf(request), id));
+  });
+
+  app.post('/checkouts/:id', { schema: { params: IdParams, body: CheckoutUpdate } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return checkoutViewToWire(
+      await updateCheckout(deps, callerOf(request), id, (request.body ?? {}) as CheckoutUpdate),
+    );
+  });
+
+  app.delete('/checkouts/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await deleteCheckout(deps, callerOf(request), id);
+    return reply.status(204).send();
+  });
+
+  app.get('/checkouts', { schema: { querystring: CheckoutListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    rejectUnsupported(query, ['totalAmount', 'subscriptionId']);
+    const page = await listCheckouts(
+      deps,
+      callerOf(request),
+      {
+        ids: listOf(query, 'ids'),
+        upstreamIds: listOf(query, 'upstreamIds'),
+        customerId: query['customerId'] as string | undefined,
+        email: query['email'] as string | undefined,
+        currency: query['currency'] as string | undefined,
+        applicationId: query['applicationId'] as string | undefined,
+        locale: query['locale'] as string | undefined,
+        chargeType: query['chargeType'] as string | undefined,
+        customerType: query['customerType'] as string | undefined,
+        browserIp: query['browserIp'] as string | undefined,
+        createdTime: timeRangeOf(query, 'createdTime'),
+        updatedTime: timeRangeOf(query, 'updatedTime'),
+      },
+      pageOf(query),
+    );
+    return { hasMore: page.hasMore, data: page.data.map(checkoutViewToWire) };
+  });
+
+  app.post('/checkouts/:id/sources/:sourceId', { schema: { params: IdSourceParams } }, async (request) => {
+    const { id, sourceId } = request.params as { id: string; sourceId: string };
+    const { view, source } = await attachSource(deps, callerOf(request), id, sourceId);
+    const wire = checkoutViewToWire(view);
+    const payment = wire['payment'] as { sources: Record<string, unknown>[] };
+    return payment.sources.find((s) => s['id'] === source.source.id) ?? sourceToWire(source.source);
+  });
+
+  app.delete(
+    '/checkouts/:id/sources/:sourceId',
+    { schema: { params: IdSourceParams } },
+    async (request, reply) => {
+      const { id, sourceId } = request.params as { id: string; sourceId: string };
+      await detachSource(deps, callerOf(request), id, sourceId);
+      return reply.status(204).send();
+    },
+  );
+}

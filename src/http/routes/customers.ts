@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../services/context.js';
+import {
+  createCustomer,
+  deleteCustomer,
+  getCustomer,
+  listCustomers,
+  removeSourceFromCustomer,
+  saveSourceToCustomer,
+  updateCustomer,
+} from '../../services/customers.js';
+import { customerToWire, sourceToWire } from '../../wire/catalog.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, pageOf, timeRangeOf } from '../query.js';
+import { CustomerCreate, CustomerUpdate } from '../schemas/catalog.js';
+import { closed, IdParams, IdSourceParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+
+export const CustomerListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  ...timeQuery('updatedTime'),
+  email: Type.Optional(Str(254)),
+  requestToBeForgotten: Type.Optional(Type.Boolean()),
+});
+
+export function customerRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/customers', { schema: { body: CustomerCreate } }, async (request, reply) => {
+    const view = await createCustomer(deps, callerOf(request), (request.body ?? {}) as CustomerCreate);
+    return reply.status(201).send(customerToWire(view.customer, view.sources));
+  });
+
+  app.get('/customers/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const view = await getCustomer(deps, callerOf(request), id);
+    return customerToWire(view.customer, view.sources);
+  });
+
+  app.post('/customers/:id', { schema: { params: IdParams, body: CustomerUpdate } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const view = await updateCustomer(deps, callerOf(request), id, (request.body ?? {}) as CustomerUpdate);
+    return customerToWire(view.customer, view.sources);
+  });
+
+  app.delete('/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await deleteCustomer(deps, callerOf(request), id);
+    return reply.status(204).send();
+  });
+
+  app.get('/customers', { schema: { querystring: CustomerListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    const page = await listCustomers(
+      deps,
+      callerOf(request),
+      {
+        ids: listOf(query, 'ids'),
+        email: query['email'] as string | undefined,
+        requestToBeForgotten: query['requestToBeForgotten'] as boolean | undefined,
+        createdTime: timeRangeOf(query, 'createdTime'),
+        updatedTime: timeRangeOf(query, 'updatedTime'),
+      },
+      pageOf(query),
+    );
+    return { hasMore: page.hasMore, data: page.data.map((v) => customerToWire(v.customer, v.sources)) };
+  });
+
+  app.post('/customers/:id/sources/:sourceId', { schema: { params: IdSourceParams } }, async (request) => {
+    const { id, sourceId } = request.params as { id: string; sourceId: string };
+    return sourceToWire(await saveSourceToCustomer(deps, callerOf(request), id, sourceId));
+  });
+
+  app.delete(
+    '/customers/:id/sources/:sourceId',
+    { schema: { params: IdSourceParams } },
+    async (request, reply) => {
+      const { id, sourceId } = request.params as { id: string; sourceId: string };
+      await removeSourceFromCustomer(deps, callerOf(request), id, sourceId);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { invalidParameter } from '../../domain/errors.js';
+import { EVENT_TYPES_FILTER_MAX } from '../../limits.js';
+import type { Deps } from '../../services/context.js';
+import { eventTypeFilter, getEvent, listEvents } from '../../services/events.js';
+import { eventToWire } from '../../wire/event.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, pageOf, timeRangeOf } from '../query.js';
+import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+
+export const EventListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  type: Type.Optional(Str(100)),
+  types: Type.Optional(Type.Union([Str(), Type.Array(Str(), { maxItems: EVENT_TYPES_FILTER_MAX })])),
+});
+
+export function eventRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get('/events/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return eventToWire(await getEvent(deps, callerOf(request), id));
+  });
+
+  app.get('/events', { schema: { querystring: EventListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    const types = listOf(query, 'types');
+    if (types && types.length > EVENT_TYPES_FILTER_MAX) {
+      throw invalidParameter('types', `At most ${EVENT_TYPES_FILTER_MAX} types may be given.`);
+    }
+    const filters = {
+      ...eventTypeFilter(query['type'] as string | undefined, types),
+      createdTime: timeRangeOf(query, 'createdTime'),
+    };
+    const page = await listEvents(deps, callerOf(request), filters, pageOf(query));
+    return { hasMore: page.hasMore, data: page.data.map((e) => eventToWire(e)) };
+  });
+}

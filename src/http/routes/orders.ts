@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { invalidParameter } from '../../domain/errors.js';
+import type { Deps } from '../../services/context.js';
+import { parseAmount, requireCurrency } from '../../services/input.js';
+import { createOrder, getCharge, getOrder, listOrders, updateOrder } from '../../services/orders.js';
+import { chargeToWire, orderToWire } from '../../wire/order.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, numberRangeOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { OrderCreate, OrderUpdate } from '../schemas/checkout.js';
+import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+
+const ORDER_STATES = [
+  'accepted',
+  'blocked',
+  'pending_payment',
+  'in_review',
+  'dispute',
+  'cancelled',
+  'fulfilled',
+  'complete',
+  'returned',
+];
+const STATE_TIME_FILTERS = ORDER_STATES.filter((s) => s !== 'dispute');
+const FRAUD_TIME_FILTERS = [
+  'fraudStateTransitions.blocked',
+  'fraudStateTransitions.review_opened',
+  'fraudStateTransitions.passed',
+];
+
+export const OrderListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  ...timeQuery('updatedTime'),
+  ...timeQuery('totalAmount'),
+  ...Object.assign({}, ...[...STATE_TIME_FILTERS, ...FRAUD_TIME_FILTERS].map(timeQuery)),
+  upstreamIds: Type.Optional(Type.Union([Str(), Type.Array(Str(), { maxItems: 100 })])),
+  state: Type.Optional(Str(40)),
+  customerId: Type.Optional(Str()),
+  checkoutId: Type.Optional(Str()),
+  applicationId: Type.Optional(Str()),
+  email: Type.Optional(Str(254)),
+  currency: Type.Optional(Str(3)),
+  skuId: Type.Optional(Str()),
+  fraudState: Type.Optional(Str(40)),
+  browserIp: Type.Optional(Str(64)),
+  chargeType: Type.Optional(Str(40)),
+  subscriptionId: Type.Optional(Str()),
+  refundedAmount: Type.Optional(Str(40)),
+  locale: Type.Optional(Str(20)),
+  customerType: Type.Optional(Str(40)),
+});
+
+const GetQuery = closed({ expand: Type.Optional(Type.Union([Type.Boolean(), Str(40)])) });
+
+export function orderRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/orders', { schema: { body: OrderCreate } }, async (request, reply) => {
+    const view = await createOrder(deps, callerOf(request), request.body as OrderCreate | undefined);
+    return reply.status(201).send(orderToWire(view));
+  });
+
+  app.get('/orders/:id', { schema: { params: IdParams, querystring: GetQuery } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return orderToWire(await getOrder(deps, callerOf(request), id));
+  });
+
+  app.post('/orders/:id', { schema: { params: IdParams, body: OrderUpdate } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return orderToWire(await updateOrder(deps, callerOf(request), id, (request.body ?? {}) as OrderUpdate));
+  });
+
+  app.get('/orders', { schema: { querystring: OrderListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    rejectUnsupported(query, [
+      ...STATE_TIME_FILTERS,
+      ...FRAUD_TIME_FILTERS,
+      'subscriptionId',
+      'refundedAmount',
+    ]);
+    const state = query['state'] as string | undefined;
+    if (state !== undefined && !ORDER_STATES.includes(state)) {
+      throw invalidParameter('state', `'state' must be one of: ${ORDER_STATES.join(', ')}.`);
+    }
+    const currency = query['currency'] as string | undefined;
+    const totalAmountMinor = numberRangeOf(query, 'totalAmount', (value, key) => {
+      if (currency === undefined) throw invalidParameter('currency', `Filtering by ${key} needs 'currency'.`);
+      return parseAmount(value, requireCurrency(currency), key);
+    });
+    const page = await listOrders(
+      deps,
+      callerOf(request),
+      {
+        ids: listOf(query, 'ids'),
+        upstreamIds: listOf(query, 'upstreamIds'),
+        state,
+        fraudState: query['fraudState'] as string | undefined,
+        customerId: query['customerId'] as string | undefined,
+        checkoutId: query['checkoutId'] as string | undefined,
+        email: query['email'] as string | undefined,
+        currency,
+        applicationId: query['applicationId'] as string | undefined,
+        browserIp: query['browserIp'] as string | undefined,
+        chargeType: query['chargeType'] as string | undefined,
+        locale: query['locale'] as string | undefined,
+        customerType: query['customerType'] as string | undefined,
+        skuId: query['skuId'] as string | undefined,
+        totalAmountMinor,
+        createdTime: timeRangeOf(query, 'createdTime'),
+        updatedTime: timeRangeOf(query, 'updatedTime'),
+      },
+      pageOf(query),
+    );
+    return { hasMore: page.hasMore, data: page.data.map(orderToWire) };
+  });
+
+  app.get('/charges/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return chargeToWire(await getCharge(deps, callerOf(request), id));
+  });
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../services/context.js';
+import { createSku, deleteSku, getSku, listSkus, updateSku, upsertSku } from '../../services/skus.js';
+import { skuToWire } from '../../wire/catalog.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { SkuCreate, SkuUpdate, SkuUpsert } from '../schemas/catalog.js';
+import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+
+export const SkuListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  ...timeQuery('updatedTime'),
+  eccn: Type.Optional(Str()),
+  partNumber: Type.Optional(Str()),
+  hsCode: Type.Optional(Str()),
+  taxCode: Type.Optional(Str()),
+  skuGroupId: Type.Optional(Str()),
+});
+
+export function skuRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/skus', { schema: { body: SkuCreate } }, async (request, reply) => {
+    const sku = await createSku(deps, callerOf(request), request.body as SkuCreate);
+    return reply.status(201).send(skuToWire(sku));
+  });
+
+  app.put('/skus/:id', { schema: { params: IdParams, body: SkuUpsert } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const { sku, created } = await upsertSku(deps, callerOf(request), id, request.body as SkuUpsert);
+    return reply.status(created ? 201 : 200).send(skuToWire(sku));
+  });
+
+  app.post('/skus/:id', { schema: { params: IdParams, body: SkuUpdate } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return skuToWire(await updateSku(deps, callerOf(request), id, (request.body ?? {}) as SkuUpdate));
+  });
+
+  app.get('/skus/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return skuToWire(await getSku(deps, callerOf(request), id));
+  });
+
+  app.delete('/skus/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await deleteSku(deps, callerOf(request), id);
+    return reply.status(204).send();
+  });
+
+  app.get('/skus', { schema: { querystring: SkuListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    rejectUnsupported(query, ['partNumber', 'hsCode', 'skuGroupId']);
+    const page = await listSkus(
+      deps,
+      callerOf(request),
+      {
+        ids: listOf(query, 'ids'),
+        eccn: query['eccn'] as string | undefined,
+        taxCode: query['taxCode'] as string | undefined,
+        createdTime: timeRangeOf(query, 'createdTime'),
+        updatedTime: timeRangeOf(query, 'updatedTime'),
+      },
+      pageOf(query),
+    );
+    return { hasMore: page.hasMore, data: page.data.map(skuToWire) };
+  });
+}

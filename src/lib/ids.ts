@@ -1,0 +1,36 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+
+/**
+ * Every id is made here, shaped like Digital River's: numeric strings for orders, order items
+ * and customers (DR's test ids end in 0336), `ful_<uuid>` / `re_<uuid>` for fulfillments and
+ * refunds, UUIDs elsewhere.
+ */
+
+const NUMERIC_RANDOM_DIGITS = 14;
+
+/** 14 random digits (no leading zero) + "0336": 18 digits, below 2^63 so int64 clients cope. */
+export function numericId(): string {
+  let digits = String(randomInt(1, 10));
+  while (digits.length < NUMERIC_RANDOM_DIGITS) {
+    digits += String(randomInt(0, 1_000_000)).padStart(6, '0');
+  }
+  return `${digits.slice(0, NUMERIC_RANDOM_DIGITS)}0336`;
+}
+
+export const newUuid = (): string => randomUUID();
+export const newOrderId = numericId;
+export const newOrderItemId = numericId;
+export const newCustomerId = numericId;
+export const newAccountId = (): string => `acct_${randomUUID().replaceAll('-', '')}`;
+export const newApiKeyId = (): string => `key_${randomUUID().replaceAll('-', '')}`;
+
+/** A client secret in DR's shape: `<ownerId>_<uuid>`. */
+export const newClientSecret = (ownerId: string): string => `${ownerId}_${randomUUID()}`;
+
+const KEY_SECRET_BYTES = 24;
+
+/** API keys: `sk_test_` / `pk_test_` followed by 32 url-safe base64 characters (24 random bytes). */
+export function newApiKey(kind: 'secret' | 'public'): string {
+  const prefix = kind === 'secret' ? 'sk_test_' : 'pk_test_';
+  return prefix + randomBytes(KEY_SECRET_BYTES).toString('base64url');
+}

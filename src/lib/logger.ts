@@ -1,0 +1,29 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Log redaction: never an API key, card number or CVV, wherever they appear in a logged object.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'headers.authorization',
+  '*.authorization',
+  '*.number',
+  '*.cvv',
+  '*.creditCard.number',
+  '*.creditCard.cvv',
+  'body.creditCard',
+  'secret',
+  '*.secret',
+];
+
+/** JSON logs; the server writes them to stderr (fd 2) so that stdout carries only its banner. */
+export function createLogger(options: { level?: string; destination?: number } = {}): Logger {
+  const config: LoggerOptions = {
+    level: options.level ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: 'tributary' },
+  };
+  return pino(config, pino.destination({ fd: options.destination ?? 1, sync: false }));
+}
+
+export type { Logger };

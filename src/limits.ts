@@ -1,0 +1,20 @@
+/** Every limit Tributary enforces, in one place, with its unit in its name. */
+export const PAGE_LIMIT_DEFAULT = 10;
+export const PAGE_LIMIT_MAX = 100;
+export const IDS_FILTER_MAX = 100;
+export const EVENT_TYPES_FILTER_MAX = 20;
+
+export const METADATA_KEYS_MAX = 20;
+export const METADATA_KEY_LENGTH_MAX = 40;
+export const METADATA_VALUE_LENGTH_MAX = 500;
+
+export const CHECKOUT_ITEMS_MAX = 100;
+export const LINE_QUANTITY_MAX = 10_000;
+export const CHECKOUT_SECONDARY_SOURCES_MAX = 10;
+
+export const STRING_LENGTH_MAX = 1_000;
+export const ID_LENGTH_MAX = 100;
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const SHUTDOWN_GRACE_MS = 10_000;

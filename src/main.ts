@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { describeStore, type ServeConfig } from './config.js';
+import { realClock } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { SHUTDOWN_GRACE_MS } from './limits.js';
+import { Simulator } from './processor/simulator/simulator.js';
+import { bootstrapAccount } from './services/accounts.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+
+export interface Running {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** config → store → account → app → listen. Prints the test keys the first start makes. */
+export async function serve(
+  config: ServeConfig,
+  out: (line: string) => void,
+  logger?: Logger,
+): Promise<Running> {
+  const log = logger ?? createLogger({ level: config.logLevel, destination: 2 });
+  const store = await openStore(config);
+  const pinned = {
+    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+    ...(config.publicKey ? { publicKey: config.publicKey } : {}),
+  };
+  const boot = await bootstrapAccount(store, pinned, Date.now());
+  const app = await buildApp({ store, processor: new Simulator(), clock: realClock, logger: log });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+
+  out(`Tributary is serving the API on ${url} (${describeStore(config)})`);
+  out(`Test account ${boot.account.id}${boot.created ? ' (created now)' : ''}`);
+  if (boot.newKeys.secretKey) out(`  secret key: ${boot.newKeys.secretKey}`);
+  if (boot.newKeys.publicKey) out(`  public key: ${boot.newKeys.publicKey}`);
+  if (!boot.newKeys.secretKey && !boot.newKeys.publicKey) {
+    out('  API keys are stored hashed and were shown when they were made; pin known keys with');
+    out(
+      '  TRIBUTARY_SECRET_KEY / TRIBUTARY_PUBLIC_KEY, or make a new pair with `npx tributary keys create`.',
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await store.close();
+    })();
+    return closing;
+  };
+  return { app, store, url, close };
+}
+
+/** SIGTERM/SIGINT: stop accepting, finish what is in flight, close the store, exit. */
+export function exitCleanlyOnSignals(running: Running, log: (line: string) => void): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: closing`);
+    const timer = setTimeout(() => {
+      log(`still closing after ${SHUTDOWN_GRACE_MS} ms: exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log(`error while closing: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,34 @@
+import { accountNow, type SystemClock } from '../lib/clock.js';
+import { newUuid } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import type { PaymentProcessor } from '../processor/processor.js';
+import type { AccountRecord, EventRecord, Json } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+/** What every service needs, passed explicitly. */
+export interface Deps {
+  store: Store;
+  processor: PaymentProcessor;
+  clock: SystemClock;
+  logger: Logger;
+}
+
+/** Who is calling: the account behind the API key, and the kind of key. */
+export interface Caller {
+  account: AccountRecord;
+  keyKind: 'secret' | 'public';
+}
+
+export function now(deps: Deps, caller: Caller): number {
+  return accountNow(deps.clock, caller.account.clockOffsetMs);
+}
+
+export function newEvent(
+  accountId: string,
+  type: string,
+  object: Json,
+  createdAt: number,
+  previousAttributes: Json | null = null,
+): EventRecord {
+  return { accountId, id: newUuid(), type, object, previousAttributes, createdAt };
+}

@@ -1,0 +1,40 @@
+import { type Kysely, sql } from 'kysely';
+import { type Dialect, MIGRATIONS, renderStatement } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction, in order. On PostgreSQL an
+ * advisory lock keeps two starting processes from migrating at once; on SQLite the write lock of
+ * the first statement does.
+ */
+const MIGRATION_LOCK_KEY = 7_301_946_113;
+
+export async function migrate(db: Kysely<Database>, dialect: Dialect, now: () => number): Promise<number[]> {
+  await sql
+    .raw(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    )
+    .execute(db);
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const done = await db.transaction().execute(async (trx) => {
+      if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+      const existing = await trx
+        .selectFrom('schema_migrations')
+        .select('version')
+        .where('version', '=', migration.version)
+        .executeTakeFirst();
+      if (existing) return false;
+      for (const statement of migration.statements) {
+        await sql.raw(renderStatement(statement, dialect)).execute(trx);
+      }
+      await trx
+        .insertInto('schema_migrations')
+        .values({ version: migration.version, name: migration.name, applied_at: now() })
+        .execute();
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,75 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { isRetryable, translateDbError } from './db-errors.js';
+import { migrate } from './migrate.js';
+import type { Database } from './schema.js';
+import { type Store, Tx } from './store.js';
+
+const POOL_SIZE_DEFAULT = 16;
+/** Attempts of a transaction that hit a deadlock or serialization failure. */
+const TRANSACTION_ATTEMPTS_MAX = 5;
+const STATEMENT_TIMEOUT_MS = 10_000;
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  poolSize?: number;
+  /** a schema to work in (created if missing): lets tests share one database */
+  schema?: string;
+}
+
+// int8 columns (money, timestamps) come back as strings by default; they are safe integers here
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * PostgreSQL: the store for several stateless API processes. Transactions run at READ COMMITTED;
+ * services lock the rows they change (SELECT … FOR UPDATE).
+ */
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+
+  private constructor(
+    private readonly db: Kysely<Database>,
+    readonly pool: pg.Pool,
+  ) {}
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const schemaOption = options.schema ? ` -c search_path=${options.schema}` : '';
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? POOL_SIZE_DEFAULT,
+      types,
+      options: `-c statement_timeout=${STATEMENT_TIMEOUT_MS}${schemaOption}`,
+    });
+    if (options.schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`bad schema name ${options.schema}`);
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    await migrate(db, 'postgres', Date.now);
+    return new PostgresStore(db, pool);
+  }
+
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute((trx) => work(new Tx(trx, 'postgres')));
+      } catch (error) {
+        if (isRetryable(error) && attempt < TRANSACTION_ATTEMPTS_MAX) continue;
+        throw translateDbError(error);
+      }
+    }
+  }
+
+  async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return work(new Tx(this.db, 'postgres'));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

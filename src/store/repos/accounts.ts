@@ -1,0 +1,105 @@
+import type { Selectable } from 'kysely';
+import { fromJsonOrNull, toJsonOrNull } from '../json.js';
+import type { AccountRecord, ApiKeyRecord, ChargebackRiskPolicy } from '../records.js';
+import type { AccountsTable, ApiKeysTable } from '../schema.js';
+import { type ReadOptions, Repo } from './base.js';
+
+const toAccount = (row: Selectable<AccountsTable>): AccountRecord => ({
+  id: row.id,
+  name: row.name,
+  clockOffsetMs: row.clock_offset_ms,
+  chargebackRiskPolicy: row.chargeback_risk_policy as ChargebackRiskPolicy,
+  taxRates: fromJsonOrNull<Record<string, number>>(row.tax_rates),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toApiKey = (row: Selectable<ApiKeysTable>): ApiKeyRecord => ({
+  id: row.id,
+  accountId: row.account_id,
+  kind: row.kind as ApiKeyRecord['kind'],
+  keyHash: row.key_hash,
+  keyHint: row.key_hint,
+  createdAt: row.created_at,
+});
+
+export class AccountsRepo extends Repo {
+  async insert(account: AccountRecord): Promise<void> {
+    await this.db
+      .insertInto('accounts')
+      .values({
+        id: account.id,
+        name: account.name,
+        clock_offset_ms: account.clockOffsetMs,
+        chargeback_risk_policy: account.chargebackRiskPolicy,
+        tax_rates: toJsonOrNull(account.taxRates),
+        created_at: account.createdAt,
+        updated_at: account.updatedAt,
+      })
+      .execute();
+  }
+
+  async get(id: string, options: ReadOptions = {}): Promise<AccountRecord | undefined> {
+    let q = this.db.selectFrom('accounts').selectAll().where('id', '=', id);
+    if (options.lock && this.locks) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    return row ? toAccount(row) : undefined;
+  }
+
+  async first(): Promise<AccountRecord | undefined> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toAccount(row) : undefined;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async updateSettings(
+    id: string,
+    settings: { chargebackRiskPolicy: ChargebackRiskPolicy; taxRates: Record<string, number> | null },
+    now: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({
+        chargeback_risk_policy: settings.chargebackRiskPolicy,
+        tax_rates: toJsonOrNull(settings.taxRates),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async insertApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({
+        id: key.id,
+        account_id: key.accountId,
+        kind: key.kind,
+        key_hash: key.keyHash,
+        key_hint: key.keyHint,
+        created_at: key.createdAt,
+      })
+      .execute();
+  }
+
+  async apiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
+    return row ? toApiKey(row) : undefined;
+  }
+}

@@ -1,0 +1,63 @@
+import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
+import type { LineRecord, Totals } from '../records.js';
+import type { LineColumns, TotalsColumns } from '../schema.js';
+
+/** Mappers for the columns checkouts and orders (and their items) share. */
+
+export const totalsFromRow = (row: TotalsColumns): Totals => ({
+  subtotalMinor: row.subtotal_minor,
+  totalTaxMinor: row.total_tax_minor,
+  totalShippingMinor: row.total_shipping_minor,
+  shippingTaxMinor: row.shipping_tax_minor,
+  totalDiscountMinor: row.total_discount_minor,
+  totalFeesMinor: row.total_fees_minor,
+  totalDutyMinor: row.total_duty_minor,
+  totalImporterTaxMinor: row.total_importer_tax_minor,
+  totalAmountMinor: row.total_amount_minor,
+});
+
+export const totalsToRow = (t: Totals): TotalsColumns => ({
+  subtotal_minor: t.subtotalMinor,
+  total_tax_minor: t.totalTaxMinor,
+  total_shipping_minor: t.totalShippingMinor,
+  shipping_tax_minor: t.shippingTaxMinor,
+  total_discount_minor: t.totalDiscountMinor,
+  total_fees_minor: t.totalFeesMinor,
+  total_duty_minor: t.totalDutyMinor,
+  total_importer_tax_minor: t.totalImporterTaxMinor,
+  total_amount_minor: t.totalAmountMinor,
+});
+
+export const lineFromRow = (row: LineColumns & { id: string }): LineRecord => ({
+  id: row.id,
+  position: row.position,
+  skuId: row.sku_id,
+  productDetails: fromJson(row.product_details),
+  physical: row.physical === 1,
+  quantity: row.quantity,
+  amountMinor: row.amount_minor,
+  discountMinor: row.discount_minor,
+  taxRate: row.tax_rate,
+  taxMinor: row.tax_minor,
+  shippingMinor: row.shipping_minor,
+  shippingTaxMinor: row.shipping_tax_minor,
+  data: fromJson(row.data),
+  metadata: metadataFromJson(row.metadata),
+});
+
+export const lineToRow = (line: LineRecord): LineColumns & { id: string } => ({
+  id: line.id,
+  position: line.position,
+  sku_id: line.skuId,
+  product_details: toJson(line.productDetails),
+  physical: flag(line.physical),
+  quantity: line.quantity,
+  amount_minor: line.amountMinor,
+  discount_minor: line.discountMinor,
+  tax_rate: line.taxRate,
+  tax_minor: line.taxMinor,
+  shipping_minor: line.shippingMinor,
+  shipping_tax_minor: line.shippingTaxMinor,
+  data: toJson(line.data),
+  metadata: toJsonOrNull(line.metadata),
+});

@@ -1,0 +1,255 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database schema as Kysely sees it. SQL names are snake_case; rows are mapped to domain
+ * objects in one place per table (store/repos). Money is integer minor units in `*_minor`
+ * columns; times are epoch milliseconds; flags are 0/1; descriptive data that is never queried
+ * (addresses, product details) is JSON text.
+ */
+
+export type Flag = 0 | 1;
+type Json = string;
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  clock_offset_ms: number;
+  chargeback_risk_policy: string;
+  tax_rates: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  key_hash: string;
+  key_hint: string;
+  created_at: number;
+}
+
+export interface SkusTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  name: string;
+  tax_code: string;
+  eccn: string;
+  country_of_origin: string;
+  physical: Flag;
+  data: Json;
+  metadata: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CustomersTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  email: string | null;
+  default_source_id: string | null;
+  type: string | null;
+  locale: string | null;
+  enabled: Flag;
+  request_to_be_forgotten: Flag;
+  data: Json;
+  metadata: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SourcesTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  client_secret: string;
+  type: string;
+  flow: string;
+  state: string;
+  reusable: Flag;
+  currency: string | null;
+  amount_minor: number | null;
+  owner: Json | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  card_exp_month: number | null;
+  card_exp_year: number | null;
+  scenario_id: string;
+  customer_id: string | null;
+  payment_session_id: string | null;
+  upstream_id: string | null;
+  metadata: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Totals shared by checkouts and orders. */
+export interface TotalsColumns {
+  subtotal_minor: number;
+  total_tax_minor: number;
+  total_shipping_minor: number;
+  shipping_tax_minor: number;
+  total_discount_minor: number;
+  total_fees_minor: number;
+  total_duty_minor: number;
+  total_importer_tax_minor: number;
+  total_amount_minor: number;
+}
+
+export interface CheckoutsTable extends TotalsColumns {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  state: string;
+  spent_message: string | null;
+  order_id: string | null;
+  currency: string;
+  customer_id: string | null;
+  email: string | null;
+  locale: string | null;
+  browser_ip: string | null;
+  application_id: string | null;
+  upstream_id: string | null;
+  tax_inclusive: Flag;
+  charge_type: string;
+  customer_type: string | null;
+  has_shipping_choice: Flag;
+  session_id: string;
+  session_client_secret: string;
+  data: Json;
+  metadata: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Line amounts shared by checkout and order items. */
+export interface LineColumns {
+  position: number;
+  sku_id: string | null;
+  product_details: Json;
+  physical: Flag;
+  quantity: number;
+  amount_minor: number;
+  discount_minor: number;
+  tax_rate: string;
+  tax_minor: number;
+  shipping_minor: number;
+  shipping_tax_minor: number;
+  data: Json;
+  metadata: Json | null;
+}
+
+export interface CheckoutItemsTable extends LineColumns {
+  seq: Generated<number>;
+  account_id: string;
+  checkout_id: string;
+  id: string;
+  price_minor: number | null;
+  aggregate_price_minor: number | null;
+}
+
+export interface CheckoutSourcesTable {
+  seq: Generated<number>;
+  account_id: string;
+  checkout_id: string;
+  source_id: string;
+  role: string;
+  created_at: number;
+}
+
+export interface OrdersTable extends TotalsColumns {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  checkout_id: string;
+  state: string;
+  fraud_state: string | null;
+  state_transitions: Json;
+  fraud_state_transitions: Json;
+  currency: string;
+  customer_id: string | null;
+  email: string | null;
+  locale: string | null;
+  browser_ip: string | null;
+  application_id: string | null;
+  upstream_id: string | null;
+  request_to_be_forgotten: Flag;
+  tax_inclusive: Flag;
+  charge_type: string;
+  customer_type: string | null;
+  has_shipping_choice: Flag;
+  session_id: string;
+  session_client_secret: string;
+  session_state: string;
+  captured_minor: number;
+  cancelled_minor: number;
+  refunded_minor: number;
+  data: Json;
+  metadata: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderItemsTable extends LineColumns {
+  seq: Generated<number>;
+  account_id: string;
+  order_id: string;
+  id: string;
+  state: string;
+  state_transitions: Json;
+}
+
+export interface ChargesTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  order_id: string;
+  source_id: string;
+  session_id: string;
+  currency: string;
+  amount_minor: number;
+  state: string;
+  type: string;
+  scenario_id: string;
+  authorization_id: string | null;
+  authorized_at: number | null;
+  authorization_expires_at: number | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventsTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  type: string;
+  object: Json;
+  previous_attributes: Json | null;
+  created_at: number;
+}
+
+export interface Database {
+  schema_migrations: SchemaMigrationsTable;
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  skus: SkusTable;
+  customers: CustomersTable;
+  sources: SourcesTable;
+  checkouts: CheckoutsTable;
+  checkout_items: CheckoutItemsTable;
+  checkout_sources: CheckoutSourcesTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  charges: ChargesTable;
+  events: EventsTable;
+}

@@ -1,0 +1,62 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { translateDbError } from './db-errors.js';
+import { migrate } from './migrate.js';
+import type { Database } from './schema.js';
+import { type Store, Tx } from './store.js';
+
+/** How long a writer waits for another process's write lock before failing. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export interface SqliteStoreOptions {
+  path: string;
+  /** synchronous=FULL unless told otherwise: an acknowledged write survives power loss */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous and Kysely holds
+ * its single connection for the length of a transaction, so write transactions run one at a time
+ * (BEGIN IMMEDIATE also takes the file's write lock against other processes, such as the CLI).
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  private readonly db: Kysely<Database>;
+
+  private constructor(readonly raw: BetterSqlite3.Database) {
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  }
+
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    const raw = new BetterSqlite3(options.path);
+    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    raw.pragma('foreign_keys = ON');
+    const store = new SqliteStore(raw);
+    await migrate(store.db, 'sqlite', Date.now);
+    return store;
+  }
+
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      try {
+        const result = await work(new Tx(conn, 'sqlite'));
+        await sql`COMMIT`.execute(conn);
+        return result;
+      } catch (error) {
+        await sql`ROLLBACK`.execute(conn);
+        throw translateDbError(error);
+      }
+    });
+  }
+
+  async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.connection().execute((conn) => work(new Tx(conn, 'sqlite')));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from './migrations/index.js';
+import { AccountsRepo } from './repos/accounts.js';
+import { CheckoutsRepo } from './repos/checkouts.js';
+import { CustomersRepo } from './repos/customers.js';
+import { EventsRepo } from './repos/events.js';
+import { OrdersRepo } from './repos/orders.js';
+import { SkusRepo } from './repos/skus.js';
+import { SourcesRepo } from './repos/sources.js';
+import type { Database } from './schema.js';
+
+/**
+ * One store interface, two implementations (store/sqlite.ts, store/postgres.ts). Services do all
+ * their work through a Tx: inside `transaction` every change and the events that report it
+ * commit together or not at all.
+ */
+export interface Store {
+  readonly dialect: Dialect;
+  /** A write transaction. SQLite: BEGIN IMMEDIATE. PostgreSQL: row locks, retried on serialization failures. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Reads that need no write lock. */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class Tx {
+  readonly accounts: AccountsRepo;
+  readonly skus: SkusRepo;
+  readonly customers: CustomersRepo;
+  readonly sources: SourcesRepo;
+  readonly checkouts: CheckoutsRepo;
+  readonly orders: OrdersRepo;
+  readonly events: EventsRepo;
+
+  constructor(db: Kysely<Database>, dialect: Dialect) {
+    this.accounts = new AccountsRepo(db, dialect);
+    this.skus = new SkusRepo(db, dialect);
+    this.customers = new CustomersRepo(db, dialect);
+    this.sources = new SourcesRepo(db, dialect);
+    this.checkouts = new CheckoutsRepo(db, dialect);
+    this.orders = new OrdersRepo(db, dialect);
+    this.events = new EventsRepo(db, dialect);
+  }
+}

@@ -1,0 +1,15 @@
+import { isoMillis } from '../lib/time.js';
+import type { EventRecord } from '../store/records.js';
+import { compact, DR_API_VERSION, type WireObject } from './common.js';
+
+export function eventToWire(event: EventRecord, webhookIds: readonly string[] = []): WireObject {
+  return {
+    id: event.id,
+    type: event.type,
+    data: compact({ object: event.object, previousAttributes: event.previousAttributes }),
+    liveMode: false,
+    createdTime: isoMillis(event.createdAt),
+    webhookIds,
+    digitalriverVersion: DR_API_VERSION,
+  };
+}

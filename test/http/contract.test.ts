@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TSchema } from 'typebox';
+import { CheckoutListQuery } from '../../src/http/routes/checkouts.js';
+import { CustomerListQuery } from '../../src/http/routes/customers.js';
+import { EventListQuery } from '../../src/http/routes/events.js';
+import { OrderListQuery } from '../../src/http/routes/orders.js';
+import { SkuListQuery } from '../../src/http/routes/skus.js';
+import {
+  CreditSourceCreate,
+  CustomerCreate,
+  CustomerUpdate,
+  SkuCreate,
+  SkuUpdate,
+  SkuUpsert,
+} from '../../src/http/schemas/catalog.js';
+import { CheckoutCreate, CheckoutUpdate, OrderUpdate } from '../../src/http/schemas/checkout.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { checkContract, contractDocument } from '../helpers/contract.js';
+import { createCardSource, createSku, digitalCheckoutBody, readyCheckout } from '../helpers/fixtures.js';
+import { storeKinds } from '../helpers/stores.js';
+
+/** The DR operations Tributary implements. */
+const IMPLEMENTED = [
+  'GET /charges/{id}',
+  'GET /checkouts',
+  'POST /checkouts',
+  'GET /checkouts/{id}',
+  'POST /checkouts/{id}',
+  'DELETE /checkouts/{id}',
+  'POST /checkouts/{id}/sources/{sourceId}',
+  'DELETE /checkouts/{id}/sources/{sourceId}',
+  'GET /customers',
+  'POST /customers',
+  'GET /customers/{id}',
+  'POST /customers/{id}',
+  'DELETE /customers/{id}',
+  'POST /customers/{id}/sources/{sourceId}',
+  'DELETE /customers/{id}/sources/{sourceId}',
+  'GET /events',
+  'GET /events/{id}',
+  'GET /orders',
+  'POST /orders',
+  'GET /orders/{id}',
+  'POST /orders/{id}',
+  'GET /skus',
+  'POST /skus',
+  'GET /skus/{id}',
+  'PUT /skus/{id}',
+  'POST /skus/{id}',
+  'DELETE /skus/{id}',
+  'POST /sources',
+  'GET /sources/{id}',
+];
+
+type Json = Record<string, any>;
+const schemas = contractDocument.components.schemas as Record<string, Json>;
+const resolve = (schema: Json | undefined): Json | undefined =>
+  schema?.['$ref'] ? resolve(schemas[String(schema['$ref']).split('/').pop()!]) : schema;
+
+/** The object schemas inside a TypeBox schema (through unions, arrays and records). */
+function objectsOf(schema: Json | undefined): Json[] {
+  if (!schema) return [];
+  if (schema['anyOf']) return (schema['anyOf'] as Json[]).flatMap(objectsOf);
+  if (schema['type'] === 'array') return objectsOf(schema['items']);
+  if (schema['type'] === 'object' && schema['properties']) return [schema];
+  return [];
+}
+
+/** Every property DR's request schema names must be accepted by ours, at every depth. */
+function compare(ours: Json, theirs: Json | undefined, path: string, problems: string[]): void {
+  const dr = resolve(theirs);
+  const drObject = dr?.['type'] === 'array' ? resolve(dr['items']) : dr;
+  if (!drObject?.['properties']) return;
+  const mine = objectsOf(ours);
+  if (mine.length === 0) return;
+  for (const [name, drProperty] of Object.entries(drObject['properties'] as Record<string, Json>)) {
+    const carrier = mine.find((o) => o['properties'][name] !== undefined);
+    if (!carrier) {
+      problems.push(`${path}.${name}`);
+      continue;
+    }
+    compare(carrier['properties'][name], drProperty, `${path}.${name}`, problems);
+  }
+}
+
+function requestSchema(operation: string): Json {
+  const [method, path] = operation.split(' ') as [string, string];
+  const op = (contractDocument.paths[path] as Json)[method.toLowerCase()];
+  return op.requestBody.content['application/json'].schema;
+}
+
+/** Objects in our request schemas refuse unknown members (only metadata-like maps are open). */
+function openObjects(schema: Json, path: string, found: string[]): void {
+  if (schema['type'] === 'object' && schema['properties'] && schema['additionalProperties'] !== false)
+    found.push(path);
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'patternProperties') continue;
+    if (value && typeof value === 'object') openObjects(value as Json, `${path}/${key}`, found);
+  }
+}
+
+describe('request schemas against DR', () => {
+  const bodies: [string, TSchema][] = [
+    ['POST /checkouts', CheckoutCreate],
+    ['POST /checkouts/{id}', CheckoutUpdate],
+    ['POST /customers', CustomerCreate],
+    ['POST /customers/{id}', CustomerUpdate],
+    ['POST /orders/{id}', OrderUpdate],
+    ['POST /skus', SkuCreate],
+    ['PUT /skus/{id}', SkuUpsert],
+    ['POST /skus/{id}', SkuUpdate],
+    ['POST /sources', CreditSourceCreate],
+  ];
+  for (const [operation, schema] of bodies) {
+    it(`${operation} accepts every field DR defines, and refuses others`, () => {
+      const problems: string[] = [];
+      compare(schema as Json, requestSchema(operation), 'body', problems);
+      assert.deepEqual(problems, [], `fields DR defines that ${operation} refuses`);
+      const open: string[] = [];
+      openObjects(schema as Json, '', open);
+      assert.deepEqual(open, [], 'objects that accept unknown members');
+    });
+  }
+
+  const queries: [string, TSchema][] = [
+    ['GET /checkouts', CheckoutListQuery],
+    ['GET /customers', CustomerListQuery],
+    ['GET /events', EventListQuery],
+    ['GET /orders', OrderListQuery],
+    ['GET /skus', SkuListQuery],
+  ];
+  for (const [operation, schema] of queries) {
+    it(`${operation} accepts every query parameter DR defines`, () => {
+      const [method, path] = operation.split(' ') as [string, string];
+      const parameters = (
+        (contractDocument.paths[path] as Json)[method.toLowerCase()].parameters as Json[]
+      ).map((p) => resolve(p) as Json);
+      const accepted = new Set(Object.keys((schema as Json)['properties']));
+      const missing = parameters
+        .filter((p) => p['in'] === 'query')
+        .flatMap((p) => (p['style'] === 'deepObject' ? [p['name'], `${p['name']}[gte]`] : [p['name']]))
+        .filter((name) => !accepted.has(name));
+      assert.deepEqual(missing, []);
+    });
+  }
+});
+
+for (const kind of storeKinds()) {
+  describe(`every implemented operation answers in DR's shapes (${kind})`, () => {
+    let t: TestApp;
+    const seen = new Set<string>();
+    before(async () => {
+      t = await buildTestApp(kind);
+    });
+    after(async () => t.close());
+
+    /** Calls an operation, checks its answer against the document, and records it. */
+    async function call(operation: string, url: string, body?: unknown) {
+      const [method] = operation.split(' ') as [string];
+      const response = await t.api.request(method, url, body);
+      assert.ok(response.status < 300, `${operation}: ${response.status} ${response.raw}`);
+      const result = checkContract(method, url, response.status, response.body);
+      assert.ok(result.checked, `${operation} is checked against the document`);
+      assert.deepEqual(result.errors, []);
+      seen.add(operation);
+      return response.body;
+    }
+
+    it('walks every operation once, in a full lifecycle', async () => {
+      await call('POST /skus', '/skus', {
+        id: 'c-sku',
+        name: 'x',
+        eccn: 'EAR99',
+        taxCode: '4512.1',
+        countryOfOrigin: 'US',
+      });
+      await call('PUT /skus/{id}', '/skus/c-sku2', {
+        name: 'y',
+        eccn: 'EAR99',
+        taxCode: '4512.1',
+        countryOfOrigin: 'US',
+      });
+      await call('POST /skus/{id}', '/skus/c-sku2', { description: 'd' });
+      await call('GET /skus/{id}', '/skus/c-sku2');
+      await call('GET /skus', '/skus');
+      await call('DELETE /skus/{id}', '/skus/c-sku2');
+      const customer = await call('POST /customers', '/customers', { email: 'c@example.com' });
+      await call('POST /customers/{id}', `/customers/${customer.id}`, { locale: 'en_US' });
+      await call('GET /customers/{id}', `/customers/${customer.id}`);
+      await call('GET /customers', '/customers');
+      const card = await createCardSource(t.publicApi);
+      await call('POST /customers/{id}/sources/{sourceId}', `/customers/${customer.id}/sources/${card.id}`);
+      await call('GET /sources/{id}', `/sources/${card.id}`);
+      await call('DELETE /customers/{id}/sources/{sourceId}', `/customers/${customer.id}/sources/${card.id}`);
+      await call('DELETE /customers/{id}', `/customers/${customer.id}`);
+      await createSku(t.api, 'c-sku3');
+      const checkout = await call(
+        'POST /checkouts',
+        '/checkouts',
+        digitalCheckoutBody({ items: [{ skuId: 'c-sku', price: 3, quantity: 2 }] }),
+      );
+      await call('POST /checkouts/{id}', `/checkouts/${checkout.id}`, { upstreamId: 'u' });
+      await call('GET /checkouts', '/checkouts');
+      const credit = await call('POST /sources', '/sources', {
+        type: 'customerCredit',
+        paymentSessionId: checkout.payment.session.id,
+        amount: 1,
+      });
+      await call('POST /checkouts/{id}/sources/{sourceId}', `/checkouts/${checkout.id}/sources/${credit.id}`);
+      await call(
+        'DELETE /checkouts/{id}/sources/{sourceId}',
+        `/checkouts/${checkout.id}/sources/${credit.id}`,
+      );
+      await call('GET /checkouts/{id}', `/checkouts/${checkout.id}`);
+      await call('DELETE /checkouts/{id}', `/checkouts/${checkout.id}`);
+      const { checkout: ready } = await readyCheckout(t.api, t.publicApi);
+      const order = await call('POST /orders', '/orders', { checkoutId: ready.id });
+      await call('GET /orders/{id}', `/orders/${order.id}`);
+      await call('POST /orders/{id}', `/orders/${order.id}`, { metadata: { a: 1 } });
+      await call('GET /orders', '/orders');
+      await call('GET /charges/{id}', `/charges/${order.payment.charges[0].id}`);
+      const events = await call('GET /events', '/events?limit=100');
+      await call('GET /events/{id}', `/events/${events.data[0].id}`);
+      // every event's object is the resource it reports, in that resource's shape
+      for (const event of events.data) {
+        const kind = event.type.startsWith('order.charge.')
+          ? 'Charge'
+          : event.type.startsWith('order.')
+            ? 'Order'
+            : event.type.startsWith('checkout.')
+              ? 'Checkout'
+              : event.type.startsWith('sku.')
+                ? 'Sku'
+                : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
+                  ? 'Source'
+                  : 'Customer';
+        const path = {
+          Charge: '/charges/x',
+          Order: '/orders/x',
+          Checkout: '/checkouts/x',
+          Sku: '/skus/x',
+          Source: '/sources/x',
+          Customer: '/customers/x',
+        }[kind];
+        const result = checkContract('GET', path, 200, event.data.object);
+        assert.deepEqual(result.errors, [], `${event.type} carries a ${kind}`);
+      }
+      assert.deepEqual(
+        IMPLEMENTED.filter((op) => !seen.has(op)),
+        [],
+      );
+    });
+  });
+}

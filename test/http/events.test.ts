@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { readyCheckout } from '../helpers/fixtures.js';
+import { storeKinds } from '../helpers/stores.js';
+
+for (const kind of storeKinds()) {
+  describe(`events (${kind})`, () => {
+    let t: TestApp;
+    let orderId: string;
+    before(async () => {
+      t = await buildTestApp(kind);
+      const { checkout } = await readyCheckout(t.api, t.publicApi);
+      orderId = (await t.api.post('/orders', { checkoutId: checkout.id })).body.id;
+    });
+    after(async () => t.close());
+
+    it("records every state change in DR's event shape", async () => {
+      const list = await t.api.get('/events?limit=100');
+      const types = list.body.data.map((e: any) => e.type);
+      assert.deepEqual(types, [
+        'order.accepted',
+        'order.charge.capturable',
+        'order.created',
+        'checkout.updated',
+        'source.created',
+        'checkout.created',
+      ]);
+      const [accepted] = list.body.data;
+      assert.match(accepted.id, /^[0-9a-f-]{36}$/);
+      assert.equal(accepted.liveMode, false);
+      assert.equal(accepted.digitalriverVersion, '2021-12-13');
+      assert.deepEqual(accepted.webhookIds, []);
+      assert.match(accepted.createdTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.equal(accepted.data.object.id, orderId);
+      assert.equal(accepted.pendingWebhooks, undefined);
+      assert.deepEqual((await t.api.get(`/events/${accepted.id}`)).body, accepted);
+    });
+
+    it('filters by type, wildcard and list of types', async () => {
+      const orders = await t.api.get('/events?type=order.*');
+      assert.deepEqual(
+        orders.body.data.map((e: any) => e.type),
+        ['order.accepted', 'order.charge.capturable', 'order.created'],
+      );
+      const charge = await t.api.get('/events?type=order.charge.*');
+      assert.deepEqual(
+        charge.body.data.map((e: any) => e.type),
+        ['order.charge.capturable'],
+      );
+      const exact = await t.api.get('/events?types=checkout.created,order.created');
+      assert.deepEqual(
+        exact.body.data.map((e: any) => e.type),
+        ['order.created', 'checkout.created'],
+      );
+      const repeated = await t.api.get('/events?types=checkout.created&types=source.created');
+      assert.equal(repeated.body.data.length, 2);
+      assert.equal((await t.api.get('/events?type=Order.*')).body.data.length, 0, 'types are case-sensitive');
+      const both = await t.api.get('/events?type=order.*&types=order.created');
+      assert.deepEqual([both.status, both.body.errors[0].parameter], [400, 'types']);
+      const middle = await t.api.get('/events?type=order.*.created');
+      assert.deepEqual([middle.status, middle.body.errors[0].parameter], [400, 'type']);
+    });
+
+    it('pages both ways', async () => {
+      const all = (await t.api.get('/events?limit=100')).body.data.map((e: any) => e.id);
+      const first = await t.api.get('/events?limit=2');
+      assert.deepEqual(
+        first.body.data.map((e: any) => e.id),
+        all.slice(0, 2),
+      );
+      const next = await t.api.get(`/events?limit=2&startingAfter=${all[1]}`);
+      assert.deepEqual(
+        next.body.data.map((e: any) => e.id),
+        all.slice(2, 4),
+      );
+      const back = await t.api.get(`/events?limit=2&endingBefore=${all[4]}`);
+      assert.deepEqual(
+        back.body.data.map((e: any) => e.id),
+        all.slice(2, 4),
+      );
+      assert.equal((await t.api.get('/events/00000000-0000-0000-0000-000000000000')).status, 404);
+    });
+  });
+}
