@@ -52,6 +52,8 @@ if (only.length === 0) {
   run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('lint', 'npx', ['biome', 'check', '.']);
 }
+// the end-to-end suite runs the built command (bin/tributary.js → dist)
+run('build', 'npm', ['run', 'build', '--silent']);
 
 const postgres = await postgresAnswers();
 if (!postgres && required) {

@@ -1,0 +1,168 @@
+// `npm run bench`: measures the ceiling (a bare Fastify JSON echo) and Tributary's
+// checkout → source → attach → order sequence on SQLite (synchronous=FULL) in the same run,
+// each server a child process on CPU 0, the load generator on CPU 1 (when taskset exists).
+// Prints a table and writes bench/results/latest.json.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const CONNECTIONS = 32;
+const WARMUP_MS = quick ? 2_000 : 3_000;
+const ECHO_MS = quick ? 5_000 : 10_000;
+const LIFECYCLE_MS = quick ? 10_000 : 20_000;
+const SECRET_KEY = 'sk_test_benchmarkbenchmark';
+const PUBLIC_KEY = 'pk_test_benchmarkbenchmark';
+
+const hasTaskset = spawnSync('taskset', ['--version']).status === 0 && cpus().length >= 2;
+const pinned = (cpu: number, command: string, commandArgs: string[]): [string, string[]] =>
+  hasTaskset ? ['taskset', ['-c', String(cpu), command, ...commandArgs]] : [command, commandArgs];
+
+function start(
+  command: string,
+  commandArgs: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
+  const [cmd, cmdArgs] = pinned(0, command, commandArgs);
+  const child = spawn(cmd, cmdArgs, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)|serving the API on http:\/\/[^:]+:(\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1] ?? match[2]) });
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function load(config: Record<string, unknown>): Record<string, any> {
+  const [cmd, cmdArgs] = pinned(1, process.execPath, [
+    '--import',
+    'tsx',
+    'bench/load.ts',
+    JSON.stringify(config),
+  ]);
+  const output = execFileSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(output.trim().split('\n').pop() ?? '{}');
+}
+
+const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
+
+async function main(): Promise<void> {
+  process.stdout.write(`Building… `);
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  process.stdout.write(
+    `done. CPU pinning: ${hasTaskset ? 'server on CPU 0, load on CPU 1' : 'none (no taskset)'}\n`,
+  );
+
+  process.stdout.write(`echo: ${ECHO_MS / 1000}s at ${CONNECTIONS} clients…\n`);
+  const echoServer = await start(process.execPath, ['--import', 'tsx', 'bench/echo-server.ts'], {
+    PORT: String(freePort()),
+  });
+  const echo = load({
+    url: `http://127.0.0.1:${echoServer.port}`,
+    mode: 'echo',
+    connections: CONNECTIONS,
+    warmupMs: WARMUP_MS,
+    durationMs: ECHO_MS,
+  });
+  await stop(echoServer.child);
+
+  process.stdout.write(`lifecycle-sqlite: ${LIFECYCLE_MS / 1000}s at ${CONNECTIONS} clients…\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+  const server = await start(
+    process.execPath,
+    [
+      'bin/tributary.js',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(freePort()),
+      '--db',
+      join(dir, 'bench.db'),
+    ],
+    {
+      TRIBUTARY_SECRET_KEY: SECRET_KEY,
+      TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY,
+      LOG_LEVEL: 'warn',
+    },
+  );
+  const lifecycle = load({
+    url: `http://127.0.0.1:${server.port}`,
+    mode: 'lifecycle',
+    connections: CONNECTIONS,
+    warmupMs: WARMUP_MS,
+    durationMs: LIFECYCLE_MS,
+    secretKey: SECRET_KEY,
+    publicKey: PUBLIC_KEY,
+  });
+  await stop(server.child);
+  rmSync(dir, { recursive: true, force: true });
+
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).stdout.trim();
+  const ratio = lifecycle['requestsPerSecond'] / echo['requestsPerSecond'];
+  const result = {
+    date: new Date().toISOString(),
+    commit,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
+    connections: CONNECTIONS,
+    echo,
+    lifecycleSqlite: lifecycle,
+    ratioToEcho: ratio,
+  };
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+  const f = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
+  const lines = [
+    '',
+    `scenario              req/s   ratio   p50 ms   p99 ms   errors`,
+    `echo              ${f(echo['requestsPerSecond'], 0)} ${f(1, 2)} ${f(echo['p50Ms'], 2)} ${f(echo['p99Ms'], 2)} ${String(echo['errors']).padStart(8)}`,
+    `lifecycle-sqlite  ${f(lifecycle['requestsPerSecond'], 0)} ${f(ratio, 2)} ${f(lifecycle['p50Ms'], 2)} ${f(lifecycle['p99Ms'], 2)} ${String(lifecycle['errors']).padStart(8)}`,
+    '',
+    `lifecycles/s: ${lifecycle['lifecyclesPerSecond'].toFixed(1)} (4 requests each)`,
+    'per request type (lifecycle-sqlite):',
+    ...Object.entries(lifecycle['steps'] as Record<string, any>).map(
+      ([step, s]) =>
+        `  ${step.padEnd(9)} ${String(s.count).padStart(7)} requests  p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms  p99.9 ${s.p999Ms.toFixed(2)} ms`,
+    ),
+    ...(lifecycle['errorSamples'].length > 0
+      ? ['error samples:', ...lifecycle['errorSamples'].map((e: string) => `  ${e}`)]
+      : []),
+    '',
+    'written to bench/results/latest.json',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

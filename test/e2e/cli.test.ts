@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { storeKinds, TEST_DATABASE_URL } from '../helpers/stores.js';
+
+/**
+ * The real command, as a user runs it: `bin/tributary.js serve` in a child process on a loopback
+ * port, driven over HTTP; `keys create` and `accounts create` against the running server's store.
+ */
+
+const root = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
+const BIN = join(root, 'bin/tributary.js');
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  stdout: string;
+}
+
+function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`no start: ${stdout} ${stderr}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /serving the API on (http:\/\/\S+)/.exec(stdout);
+      if (
+        match &&
+        /(secret key|stored hashed)/.test(stdout) &&
+        /public key|TRIBUTARY_PUBLIC_KEY/.test(stdout)
+      ) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!, stdout });
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stdout} ${stderr}`)));
+  });
+}
+
+function stop(server: Server): Promise<number | null> {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners('exit');
+    server.child.once('exit', (code) => resolve(code));
+    server.child.kill('SIGTERM');
+  });
+}
+
+async function call(url: string, key: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+const keyOf = (stdout: string, kind: 'secret' | 'public') =>
+  new RegExp(`${kind} key: (\\S+)`).exec(stdout)?.[1] ?? '';
+
+async function lifecycle(url: string, secretKey: string, publicKey: string) {
+  const checkout = await call(url, secretKey, 'POST', '/checkouts', {
+    currency: 'EUR',
+    email: 'e2e@example.com',
+    billTo: {
+      name: 'E Two',
+      address: { line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' },
+    },
+    items: [{ productDetails: { name: 'Licence' }, price: 100, quantity: 1 }],
+  });
+  assert.equal(checkout.status, 201);
+  assert.equal(checkout.body.totalAmount, 119, 'German VAT 19%');
+  const source = await call(url, publicKey, 'POST', '/payments/sources', {
+    type: 'creditCard',
+    creditCard: { number: '5466160000000008', expirationMonth: 1, expirationYear: 2032, cvv: '123' },
+  });
+  assert.equal(source.status, 201);
+  const attached = await call(
+    url,
+    secretKey,
+    'POST',
+    `/checkouts/${checkout.body.id}/sources/${source.body.id}`,
+  );
+  assert.equal(attached.status, 200);
+  const order = await call(url, secretKey, 'POST', '/orders', { checkoutId: checkout.body.id });
+  assert.equal(order.status, 201);
+  assert.equal(order.body.state, 'accepted');
+  assert.match(order.headers.get('x-dr-requestid') ?? '', /^[0-9a-f-]{36}$/);
+  return order.body;
+}
+
+for (const kind of storeKinds()) {
+  describe(`the tributary command (${kind})`, () => {
+    let dir: string;
+    let storeArgs: string[];
+    let database: string | undefined;
+
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'tributary-e2e-'));
+      if (kind === 'sqlite') {
+        storeArgs = ['--db', join(dir, 'e2e.db')];
+        return;
+      }
+      database = `tributary_e2e_${randomBytes(5).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database}`);
+      await admin.end();
+      const url = new URL(TEST_DATABASE_URL);
+      url.pathname = `/${database}`;
+      storeArgs = ['--database-url', url.toString()];
+    });
+
+    after(async () => {
+      rmSync(dir, { recursive: true, force: true });
+      if (database) {
+        const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await admin.end();
+      }
+    });
+
+    it('serves, prints keys once, takes a lifecycle, makes keys and accounts, stops cleanly and restarts', async () => {
+      const first = await serve(storeArgs);
+      assert.match(first.stdout, /created now/);
+      const secretKey = keyOf(first.stdout, 'secret');
+      const publicKey = keyOf(first.stdout, 'public');
+      assert.match(secretKey, /^sk_test_/);
+      assert.match(publicKey, /^pk_test_/);
+      assert.equal((await fetch(`${first.url}/health`)).status, 200);
+      const order = await lifecycle(first.url, secretKey, publicKey);
+
+      // while it runs: another key pair, and another account that cannot see the first's order
+      const keys = JSON.parse(
+        (await run(process.execPath, [BIN, 'keys', 'create', '--json', ...storeArgs])).stdout,
+      );
+      assert.equal((await call(first.url, keys.secretKey, 'GET', `/orders/${order.id}`)).status, 200);
+      const account = JSON.parse(
+        (await run(process.execPath, [BIN, 'accounts', 'create', '--json', ...storeArgs])).stdout,
+      );
+      assert.equal((await call(first.url, account.secretKey, 'GET', `/orders/${order.id}`)).status, 404);
+      await lifecycle(first.url, account.secretKey, account.publicKey);
+
+      assert.equal(await stop(first), 0, 'SIGTERM exits with 0');
+
+      const second = await serve(storeArgs, {
+        TRIBUTARY_SECRET_KEY: 'sk_test_pinned_e2e_key',
+        TRIBUTARY_PUBLIC_KEY: 'pk_test_pinned_e2e_key',
+      });
+      assert.doesNotMatch(second.stdout, /created now/);
+      assert.match(second.stdout, /secret key: sk_test_pinned_e2e_key/);
+      assert.equal(
+        (await call(second.url, secretKey, 'GET', `/orders/${order.id}`)).status,
+        200,
+        'the data and keys survived',
+      );
+      await lifecycle(second.url, 'sk_test_pinned_e2e_key', 'pk_test_pinned_e2e_key');
+      assert.equal(await stop(second), 0);
+    });
+
+    it('refuses a badly formed pinned key', async () => {
+      await assert.rejects(
+        serve(storeArgs, { TRIBUTARY_SECRET_KEY: 'secret' }),
+        /TRIBUTARY_SECRET_KEY must look like sk_test_/,
+      );
+    });
+  });
+}
