@@ -2,6 +2,7 @@ import { invalidParameter } from '../domain/errors.js';
 import { parseIsoTime } from '../lib/time.js';
 import { IDS_FILTER_MAX, PAGE_LIMIT_DEFAULT } from '../limits.js';
 import type { PageQuery, TimeRange } from '../store/records.js';
+import type { SharedFilters } from '../store/repos/lines.js';
 
 /** List queries: pagination, id lists and DR's deepObject time filters (`createdTime[gte]=…`). */
 
@@ -93,4 +94,23 @@ export function rejectUnsupported(query: Query, names: readonly string[]): void 
   for (const name of names) {
     if (Object.keys(query).some((key) => key === name || key.startsWith(`${name}[`))) notSupported(name);
   }
+}
+
+/** DR's filters common to checkouts and orders, read from a list query. */
+export function sharedFiltersOf(query: Query): SharedFilters {
+  const text = (name: string) => query[name] as string | undefined;
+  return {
+    ids: listOf(query, 'ids'),
+    upstreamIds: listOf(query, 'upstreamIds'),
+    customerId: text('customerId'),
+    email: text('email'),
+    currency: text('currency'),
+    applicationId: text('applicationId'),
+    locale: text('locale'),
+    chargeType: text('chargeType'),
+    customerType: text('customerType'),
+    browserIp: text('browserIp'),
+    createdTime: timeRangeOf(query, 'createdTime'),
+    updatedTime: timeRangeOf(query, 'updatedTime'),
+  };
 }

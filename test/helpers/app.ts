@@ -165,3 +165,10 @@ export async function buildTestApp(kind: StoreKind, options: { clock?: SystemClo
     },
   };
 }
+
+/** [status, code, parameter] of an answer, to compare errors in one line. */
+export const errorOf = (response: { status: number; body: any }) => [
+  response.status,
+  response.body?.errors?.[0]?.code,
+  response.body?.errors?.[0]?.parameter,
+];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, errorOf, type TestApp } from '../helpers/app.js';
 import {
   ADDRESS_MN,
   CARDS,
@@ -11,12 +11,6 @@ import {
   SHIP_TO,
 } from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
-
-const error = (r: { status: number; body: any }) => [
-  r.status,
-  r.body.errors?.[0]?.code,
-  r.body.errors?.[0]?.parameter,
-];
 
 for (const kind of storeKinds()) {
   describe(`checkouts (${kind})`, () => {
@@ -70,9 +64,9 @@ for (const kind of storeKinds()) {
       );
       await t.api.post('/account', { taxRates: null });
       const badRate = await t.api.post('/account', { taxRates: { 'US-MN': 1.5 } });
-      assert.deepEqual(error(badRate).slice(0, 2), [400, 'invalid_parameter']);
+      assert.deepEqual(errorOf(badRate).slice(0, 2), [400, 'invalid_parameter']);
       const badRegion = await t.api.post('/account', { taxRates: { minnesota: 0.1 } });
-      assert.deepEqual(error(badRegion), [400, 'invalid_parameter', 'taxRates.minnesota']);
+      assert.deepEqual(errorOf(badRegion), [400, 'invalid_parameter', 'taxRates.minnesota']);
     });
 
     it('accepts aggregatePrice, a default quantity, numeric-string quantities and discounts', async () => {
@@ -120,7 +114,7 @@ for (const kind of storeKinds()) {
       );
       assert.equal(kwd.body.subtotal, 1.234);
       assert.deepEqual(
-        error(
+        errorOf(
           await t.api.post(
             '/checkouts',
             digitalCheckoutBody({ currency: 'JPY', items: [{ productDetails: { name: 'x' }, price: 10.5 }] }),
@@ -129,7 +123,7 @@ for (const kind of storeKinds()) {
         [400, 'invalid_parameter', 'items[0].price'],
       );
       assert.deepEqual(
-        error(
+        errorOf(
           await t.api.post(
             '/checkouts',
             digitalCheckoutBody({ items: [{ productDetails: { name: 'x' }, price: 10.001 }] }),
@@ -138,7 +132,7 @@ for (const kind of storeKinds()) {
         [400, 'invalid_parameter', 'items[0].price'],
       );
       assert.deepEqual(
-        error(
+        errorOf(
           await t.api.post(
             '/checkouts',
             digitalCheckoutBody({ items: [{ productDetails: { name: 'x' }, price: -1 }] }),
@@ -147,7 +141,7 @@ for (const kind of storeKinds()) {
         [400, 'invalid_parameter', 'items[0].price'],
       );
       assert.deepEqual(
-        error(
+        errorOf(
           await t.api.post(
             '/checkouts',
             digitalCheckoutBody({ items: [{ productDetails: { name: 'x' }, price: 1e20 }] }),
@@ -155,12 +149,12 @@ for (const kind of storeKinds()) {
         ),
         [400, 'amount_too_large', 'items[0].price'],
       );
-      assert.deepEqual(error(await t.api.post('/checkouts', digitalCheckoutBody({ currency: 'XYZ' }))), [
+      assert.deepEqual(errorOf(await t.api.post('/checkouts', digitalCheckoutBody({ currency: 'XYZ' }))), [
         400,
         'invalid_parameter',
         'currency',
       ]);
-      assert.deepEqual(error(await t.api.post('/checkouts', digitalCheckoutBody({ currency: 'PAB' }))), [
+      assert.deepEqual(errorOf(await t.api.post('/checkouts', digitalCheckoutBody({ currency: 'PAB' }))), [
         409,
         'currency_unactivated',
         'currency',
@@ -252,7 +246,7 @@ for (const kind of storeKinds()) {
         ],
       ];
       for (const [body, expected] of cases) {
-        assert.deepEqual(error(await t.api.post('/checkouts', body)), expected, JSON.stringify(body));
+        assert.deepEqual(errorOf(await t.api.post('/checkouts', body)), expected, JSON.stringify(body));
       }
       assert.equal((await t.api.get('/checkouts?limit=100')).body.data.length, before);
     });
@@ -286,25 +280,25 @@ for (const kind of storeKinds()) {
       });
       assert.deepEqual(single.body.items[0].metadata, { gift: false });
       assert.deepEqual(
-        error(await t.api.post(`/checkouts/${c.id}`, { items: [{ id: c.items[0].id, price: 1 }] })),
+        errorOf(await t.api.post(`/checkouts/${c.id}`, { items: [{ id: c.items[0].id, price: 1 }] })),
         [400, 'unknown_parameter', 'price'],
       );
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}`, { items: [{ id: 'nope' }] })), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}`, { items: [{ id: 'nope' }] })), [
         400,
         'invalid_parameter',
         'items[0].id',
       ]);
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}`, { discount: { percentOff: 5 } })), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}`, { discount: { percentOff: 5 } })), [
         400,
         'unknown_parameter',
         'discount',
       ]);
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}`, { taxInclusive: true })), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}`, { taxInclusive: true })), [
         400,
         'unknown_parameter',
         'taxInclusive',
       ]);
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}`, { currency: 'EUR' })), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}`, { currency: 'EUR' })), [
         400,
         'invalid_parameter',
         'currency',
@@ -347,7 +341,7 @@ for (const kind of storeKinds()) {
         [second.id],
       );
       assert.equal((await t.api.get(`/sources/${card.id}`)).body.state, 'cancelled');
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}/sources/${card.id}`)), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}/sources/${card.id}`)), [
         409,
         'source_status_invalid_for_session',
         'sourceId',
@@ -360,7 +354,7 @@ for (const kind of storeKinds()) {
           amount: 5,
         })
       ).body;
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}/sources/${credit.id}`)), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}/sources/${credit.id}`)), [
         409,
         'session_update_not_allowed',
         'sourceId',
@@ -384,7 +378,7 @@ for (const kind of storeKinds()) {
           amount: 20,
         })
       ).body;
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}/sources/${big.id}`)), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}/sources/${big.id}`)), [
         409,
         'session_source_amount_too_large',
         'sourceId',
@@ -429,13 +423,12 @@ for (const kind of storeKinds()) {
       assert.equal(other.status, 201);
       const single = await createCardSource(t.publicApi);
       await t.api.post('/checkouts', digitalCheckoutBody({ sourceId: single.id }));
-      assert.deepEqual(error(await t.api.post('/checkouts', digitalCheckoutBody({ sourceId: single.id }))), [
-        409,
-        'source_status_invalid_for_session',
-        'sourceId',
-      ]);
+      assert.deepEqual(
+        errorOf(await t.api.post('/checkouts', digitalCheckoutBody({ sourceId: single.id }))),
+        [409, 'source_status_invalid_for_session', 'sourceId'],
+      );
       const failed = await createCardSource(t.publicApi, CARDS.sourceFails);
-      assert.deepEqual(error(await t.api.post(`/checkouts/${c.id}/sources/${failed.id}`)), [
+      assert.deepEqual(errorOf(await t.api.post(`/checkouts/${c.id}/sources/${failed.id}`)), [
         409,
         'source_not_chargeable',
         'sourceId',
@@ -444,7 +437,7 @@ for (const kind of storeKinds()) {
         (await t.api.post(`/checkouts/${c.id}/sources/00000000-0000-0000-0000-000000000000`)).status,
         404,
       );
-      assert.deepEqual(error(await t.api.post('/checkouts', digitalCheckoutBody({ sourceId: 'nope' }))), [
+      assert.deepEqual(errorOf(await t.api.post('/checkouts', digitalCheckoutBody({ sourceId: 'nope' }))), [
         400,
         'invalid_parameter',
         'sourceId',
@@ -481,12 +474,12 @@ for (const kind of storeKinds()) {
         (await t.api.get('/events?type=checkout.deleted&limit=1')).body.data[0].data.object.id,
         a.id,
       );
-      assert.deepEqual(error(await t.api.get('/checkouts?totalAmount[gte]=5')), [
+      assert.deepEqual(errorOf(await t.api.get('/checkouts?totalAmount[gte]=5')), [
         400,
         'invalid_parameter',
         'totalAmount',
       ]);
-      assert.deepEqual(error(await t.api.get('/checkouts?createdTime[gte]=yesterday')), [
+      assert.deepEqual(errorOf(await t.api.get('/checkouts?createdTime[gte]=yesterday')), [
         400,
         'invalid_parameter',
         'createdTime[gte]',

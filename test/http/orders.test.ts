@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, errorOf, type TestApp } from '../helpers/app.js';
 import {
   ADDRESS_MN,
   CARDS,
@@ -13,12 +13,6 @@ import {
   SHIP_TO,
 } from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
-
-const error = (r: { status: number; body: any }) => [
-  r.status,
-  r.body.errors?.[0]?.code,
-  r.body.errors?.[0]?.parameter,
-];
 
 for (const kind of storeKinds()) {
   describe(`orders (${kind})`, () => {
@@ -106,23 +100,22 @@ for (const kind of storeKinds()) {
         it(`${label}: 409 failed-request, no order, and the checkout stays dead`, async () => {
           const { checkout, source } = await readyCheckout(t.api, t.publicApi, { card });
           const declined = await t.api.post('/orders', { checkoutId: checkout.id });
-          assert.deepEqual(error(declined), [409, 'failed-request', 'checkoutId']);
+          assert.deepEqual(errorOf(declined), [409, 'failed-request', 'checkoutId']);
           assert.equal(declined.body.type, 'conflict');
           assert.match(declined.body.errors[0].message, /^Failed to charge source\./);
           assert.match(declined.body.errors[0].message, reason);
           assert.deepEqual((await t.api.get(`/orders?checkoutId=${checkout.id}`)).body.data, []);
           const eventsBefore = (await t.api.get('/events?type=order.*&limit=100')).body.data.length;
           // every later POST /orders or update with it is a 409
-          assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+          assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
             409,
             'failed-request',
             'checkoutId',
           ]);
-          assert.deepEqual(error(await t.api.post(`/checkouts/${checkout.id}`, { email: 'x@example.com' })), [
-            409,
-            'restricted_update',
-            'id',
-          ]);
+          assert.deepEqual(
+            errorOf(await t.api.post(`/checkouts/${checkout.id}`, { email: 'x@example.com' })),
+            [409, 'restricted_update', 'id'],
+          );
           const card2 = await createCardSource(t.publicApi);
           assert.equal((await t.api.post(`/checkouts/${checkout.id}/sources/${card2.id}`)).status, 409);
           assert.equal((await t.api.delete(`/checkouts/${checkout.id}/sources/${source.id}`)).status, 409);
@@ -150,7 +143,7 @@ for (const kind of storeKinds()) {
         const checkout = (
           await t.api.post('/checkouts', digitalCheckoutBody({ customerId: stranger.id, sourceId: card.id }))
         ).body;
-        assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+        assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           409,
           'source_in_use',
           'sourceId',
@@ -162,7 +155,7 @@ for (const kind of storeKinds()) {
     describe('seed 000: a non-409 4xx leaves the checkout fixable', () => {
       it('payment session not ready: 400 order_submit_failed, then attach and resubmit the same checkout', async () => {
         const checkout = (await t.api.post('/checkouts', digitalCheckoutBody())).body;
-        assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+        assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           400,
           'order_submit_failed',
           'payment.session.state',
@@ -175,7 +168,7 @@ for (const kind of storeKinds()) {
       it('missing email: 400 order_create_failed, then POST /checkouts/{id} and resubmit', async () => {
         const { email: _, ...body } = digitalCheckoutBody();
         const { checkout } = await readyCheckout(t.api, t.publicApi, { body });
-        assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+        assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           400,
           'order_create_failed',
           'email',
@@ -209,7 +202,7 @@ for (const kind of storeKinds()) {
           })
         ).body;
         await t.api.post(`/checkouts/${checkout.id}/sources/${credit.id}`);
-        assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+        assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           400,
           'missing_parameter',
           'billTo.address.city',
@@ -227,13 +220,13 @@ for (const kind of storeKinds()) {
       it('physical goods without shipTo, then without shipFrom: 400 missing_parameter each, then fixed', async () => {
         const { shipTo: _s, shipFrom: _f, ...body } = physicalCheckoutBody('shoe');
         const { checkout } = await readyCheckout(t.api, t.publicApi, { body });
-        assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+        assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           400,
           'missing_parameter',
           'shipTo.address',
         ]);
         await t.api.post(`/checkouts/${checkout.id}`, { shipTo: SHIP_TO });
-        assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+        assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           400,
           'missing_parameter',
           'shipFrom.address',
@@ -267,7 +260,7 @@ for (const kind of storeKinds()) {
           },
         });
         assert.equal(reTaxed.body.payment.session.state, 'requires_source');
-        assert.deepEqual(error(await t.api.post('/orders', { checkoutId: checkout.id })), [
+        assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           400,
           'order_submit_failed',
           'payment.session.state',
@@ -290,7 +283,7 @@ for (const kind of storeKinds()) {
       const { checkout } = await readyCheckout(t.api, t.publicApi);
       const order = (await t.api.post('/orders', { checkoutId: checkout.id })).body;
       const reused = await t.api.post('/orders', { checkoutId: checkout.id });
-      assert.deepEqual(error(reused), [404, 'not_found', 'orderId']);
+      assert.deepEqual(errorOf(reused), [404, 'not_found', 'orderId']);
       assert.equal(reused.body.type, 'not_found');
       assert.match(reused.body.errors[0].message, new RegExp(`^Order ${checkout.id} not found`));
       assert.match(reused.body.errors[0].message, new RegExp(order.id));
@@ -310,19 +303,19 @@ for (const kind of storeKinds()) {
     });
 
     it('rejects bad POST /orders bodies', async () => {
-      assert.deepEqual(error(await t.api.post('/orders', {})), [400, 'missing_parameter', 'checkoutId']);
-      assert.deepEqual(error(await t.api.post('/orders')), [400, 'missing_parameter', 'checkoutId']);
-      assert.deepEqual(error(await t.api.post('/orders', { checkoutId: 42 })), [
+      assert.deepEqual(errorOf(await t.api.post('/orders', {})), [400, 'missing_parameter', 'checkoutId']);
+      assert.deepEqual(errorOf(await t.api.post('/orders')), [400, 'missing_parameter', 'checkoutId']);
+      assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: 42 })), [
         400,
         'invalid_parameter',
         'checkoutId',
       ]);
-      assert.deepEqual(error(await t.api.post('/orders', { checkoutId: 'nope' })), [
+      assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: 'nope' })), [
         404,
         'not_found',
         'checkoutId',
       ]);
-      assert.deepEqual(error(await t.api.post('/orders', [1, 2])), [400, 'invalid_parameter', 'body']);
+      assert.deepEqual(errorOf(await t.api.post('/orders', [1, 2])), [400, 'invalid_parameter', 'body']);
     });
 
     it('updates upstreamId, metadata and requestToBeForgotten, and nothing else', async () => {
@@ -339,7 +332,7 @@ for (const kind of storeKinds()) {
         ['erp-9', { k: 'v' }, true],
       );
       assert.equal(updated.body.state, 'accepted');
-      assert.deepEqual(error(await t.api.post(`/orders/${order.id}`, { email: 'x@example.com' })), [
+      assert.deepEqual(errorOf(await t.api.post(`/orders/${order.id}`, { email: 'x@example.com' })), [
         400,
         'unknown_parameter',
         'email',
@@ -386,8 +379,12 @@ for (const kind of storeKinds()) {
         (await t.api.get(`/orders?createdTime[gte]=${since}&state=accepted&limit=100`)).body.data.length >= 3,
       );
       assert.deepEqual((await t.api.get('/orders?createdTime[lt]=2000-01-01T00:00:00Z')).body.data, []);
-      assert.deepEqual(error(await t.api.get('/orders?state=shipped')), [400, 'invalid_parameter', 'state']);
-      assert.deepEqual(error(await t.api.get('/orders?accepted[gte]=2020-01-01T00:00:00Z')), [
+      assert.deepEqual(errorOf(await t.api.get('/orders?state=shipped')), [
+        400,
+        'invalid_parameter',
+        'state',
+      ]);
+      assert.deepEqual(errorOf(await t.api.get('/orders?accepted[gte]=2020-01-01T00:00:00Z')), [
         400,
         'invalid_parameter',
         'accepted',

@@ -13,7 +13,7 @@ import {
 import type { Deps } from '../../services/context.js';
 import { sourceToWire } from '../../wire/catalog.js';
 import { callerOf } from '../plugins/auth.js';
-import { listOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { pageOf, rejectUnsupported, sharedFiltersOf } from '../query.js';
 import { CheckoutCreate, CheckoutUpdate } from '../schemas/checkout.js';
 import { closed, IdParams, IdSourceParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
 
@@ -61,25 +61,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/checkouts', { schema: { querystring: CheckoutListQuery } }, async (request) => {
     const query = request.query as Record<string, unknown>;
     rejectUnsupported(query, ['totalAmount', 'subscriptionId']);
-    const page = await listCheckouts(
-      deps,
-      callerOf(request),
-      {
-        ids: listOf(query, 'ids'),
-        upstreamIds: listOf(query, 'upstreamIds'),
-        customerId: query['customerId'] as string | undefined,
-        email: query['email'] as string | undefined,
-        currency: query['currency'] as string | undefined,
-        applicationId: query['applicationId'] as string | undefined,
-        locale: query['locale'] as string | undefined,
-        chargeType: query['chargeType'] as string | undefined,
-        customerType: query['customerType'] as string | undefined,
-        browserIp: query['browserIp'] as string | undefined,
-        createdTime: timeRangeOf(query, 'createdTime'),
-        updatedTime: timeRangeOf(query, 'updatedTime'),
-      },
-      pageOf(query),
-    );
+    const page = await listCheckouts(deps, callerOf(request), sharedFiltersOf(query), pageOf(query));
     return { hasMore: page.hasMore, data: page.data.map(checkoutViewToWire) };
   });
 

@@ -6,7 +6,7 @@ import { parseAmount, requireCurrency } from '../../services/input.js';
 import { createOrder, getCharge, getOrder, listOrders, updateOrder } from '../../services/orders.js';
 import { chargeToWire, orderToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
-import { listOf, numberRangeOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { numberRangeOf, pageOf, rejectUnsupported, sharedFiltersOf } from '../query.js';
 import { OrderCreate, OrderUpdate } from '../schemas/checkout.js';
 import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
 
@@ -90,23 +90,12 @@ export function orderRoutes(app: FastifyInstance, deps: Deps): void {
       deps,
       callerOf(request),
       {
-        ids: listOf(query, 'ids'),
-        upstreamIds: listOf(query, 'upstreamIds'),
+        ...sharedFiltersOf(query),
         state,
         fraudState: query['fraudState'] as string | undefined,
-        customerId: query['customerId'] as string | undefined,
         checkoutId: query['checkoutId'] as string | undefined,
-        email: query['email'] as string | undefined,
-        currency,
-        applicationId: query['applicationId'] as string | undefined,
-        browserIp: query['browserIp'] as string | undefined,
-        chargeType: query['chargeType'] as string | undefined,
-        locale: query['locale'] as string | undefined,
-        customerType: query['customerType'] as string | undefined,
         skuId: query['skuId'] as string | undefined,
         totalAmountMinor,
-        createdTime: timeRangeOf(query, 'createdTime'),
-        updatedTime: timeRangeOf(query, 'updatedTime'),
       },
       pageOf(query),
     );

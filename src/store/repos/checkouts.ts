@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { assert } from '../../lib/assert.js';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereTimeRange } from '../paging.js';
+import { paginate } from '../paging.js';
 import type {
   CheckoutData,
   CheckoutItemRecord,
@@ -9,11 +9,17 @@ import type {
   CheckoutSourceRecord,
   Page,
   PageQuery,
-  TimeRange,
 } from '../records.js';
 import type { CheckoutItemsTable, CheckoutsTable } from '../schema.js';
 import { type ReadOptions, Repo } from './base.js';
-import { lineFromRow, lineToRow, totalsFromRow, totalsToRow } from './lines.js';
+import {
+  lineFromRow,
+  lineToRow,
+  type SharedFilters,
+  totalsFromRow,
+  totalsToRow,
+  whereShared,
+} from './lines.js';
 
 const toCheckout = (row: Selectable<CheckoutsTable>): CheckoutRecord => ({
   accountId: row.account_id,
@@ -67,20 +73,7 @@ const toItem = (row: Selectable<CheckoutItemsTable>): CheckoutItemRecord => ({
   aggregatePriceMinor: row.aggregate_price_minor,
 });
 
-export interface CheckoutFilters {
-  ids?: readonly string[] | undefined;
-  upstreamIds?: readonly string[] | undefined;
-  customerId?: string | undefined;
-  email?: string | undefined;
-  currency?: string | undefined;
-  applicationId?: string | undefined;
-  locale?: string | undefined;
-  chargeType?: string | undefined;
-  customerType?: string | undefined;
-  browserIp?: string | undefined;
-  createdTime?: TimeRange | undefined;
-  updatedTime?: TimeRange | undefined;
-}
+export type CheckoutFilters = SharedFilters;
 
 export class CheckoutsRepo extends Repo {
   async get(accountId: string, id: string, options: ReadOptions = {}): Promise<CheckoutRecord | undefined> {
@@ -275,18 +268,7 @@ export class CheckoutsRepo extends Repo {
       .selectAll()
       .where('account_id', '=', accountId)
       .where('state', '!=', 'ordered');
-    if (filters.ids) q = q.where('id', 'in', filters.ids);
-    if (filters.upstreamIds) q = q.where('upstream_id', 'in', filters.upstreamIds);
-    if (filters.customerId) q = q.where('customer_id', '=', filters.customerId);
-    if (filters.email) q = q.where('email', '=', filters.email);
-    if (filters.currency) q = q.where('currency', '=', filters.currency);
-    if (filters.applicationId) q = q.where('application_id', '=', filters.applicationId);
-    if (filters.locale) q = q.where('locale', '=', filters.locale);
-    if (filters.chargeType) q = q.where('charge_type', '=', filters.chargeType);
-    if (filters.customerType) q = q.where('customer_type', '=', filters.customerType);
-    if (filters.browserIp) q = q.where('browser_ip', '=', filters.browserIp);
-    q = whereTimeRange(q, 'created_at', filters.createdTime);
-    q = whereTimeRange(q, 'updated_at', filters.updatedTime);
+    q = whereShared(q, filters);
     const result = await paginate<Selectable<CheckoutsTable>>(q, page, (id) =>
       this.seqOf('checkouts', accountId, id),
     );

@@ -1,8 +1,10 @@
+import type { SelectQueryBuilder } from 'kysely';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import type { LineRecord, Totals } from '../records.js';
+import { whereTimeRange } from '../paging.js';
+import type { LineRecord, TimeRange, Totals } from '../records.js';
 import type { LineColumns, TotalsColumns } from '../schema.js';
 
-/** Mappers for the columns checkouts and orders (and their items) share. */
+/** Mappers and filters for the columns checkouts and orders (and their items) share. */
 
 export const totalsFromRow = (row: TotalsColumns): Totals => ({
   subtotalMinor: row.subtotal_minor,
@@ -61,3 +63,46 @@ export const lineToRow = (line: LineRecord): LineColumns & { id: string } => ({
   data: toJson(line.data),
   metadata: toJsonOrNull(line.metadata),
 });
+
+/** The list filters checkouts and orders share (DR's common filters). */
+export interface SharedFilters {
+  ids?: readonly string[] | undefined;
+  upstreamIds?: readonly string[] | undefined;
+  customerId?: string | undefined;
+  email?: string | undefined;
+  currency?: string | undefined;
+  applicationId?: string | undefined;
+  locale?: string | undefined;
+  chargeType?: string | undefined;
+  customerType?: string | undefined;
+  browserIp?: string | undefined;
+  createdTime?: TimeRange | undefined;
+  updatedTime?: TimeRange | undefined;
+}
+
+const EXACT_FILTERS = [
+  ['customerId', 'customer_id'],
+  ['email', 'email'],
+  ['currency', 'currency'],
+  ['applicationId', 'application_id'],
+  ['locale', 'locale'],
+  ['chargeType', 'charge_type'],
+  ['customerType', 'customer_type'],
+  ['browserIp', 'browser_ip'],
+] as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: applied to the checkouts and the orders query alike
+export function whereShared<Q extends SelectQueryBuilder<any, any, any>>(
+  query: Q,
+  filters: SharedFilters,
+): Q {
+  let q = query;
+  if (filters.ids) q = q.where('id', 'in', filters.ids) as Q;
+  if (filters.upstreamIds) q = q.where('upstream_id', 'in', filters.upstreamIds) as Q;
+  for (const [name, column] of EXACT_FILTERS) {
+    const value = filters[name];
+    if (value !== undefined) q = q.where(column, '=', value) as Q;
+  }
+  q = whereTimeRange(q, 'created_at', filters.createdTime) as Q;
+  return whereTimeRange(q, 'updated_at', filters.updatedTime) as Q;
+}

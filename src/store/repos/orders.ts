@@ -13,7 +13,14 @@ import type {
 } from '../records.js';
 import type { ChargesTable, OrderItemsTable, OrdersTable } from '../schema.js';
 import { type ReadOptions, Repo } from './base.js';
-import { lineFromRow, lineToRow, totalsFromRow, totalsToRow } from './lines.js';
+import {
+  lineFromRow,
+  lineToRow,
+  type SharedFilters,
+  totalsFromRow,
+  totalsToRow,
+  whereShared,
+} from './lines.js';
 
 const toOrder = (row: Selectable<OrdersTable>): OrderRecord => ({
   accountId: row.account_id,
@@ -75,24 +82,12 @@ const toCharge = (row: Selectable<ChargesTable>): ChargeRecord => ({
   updatedAt: row.updated_at,
 });
 
-export interface OrderFilters {
-  ids?: readonly string[] | undefined;
-  upstreamIds?: readonly string[] | undefined;
+export interface OrderFilters extends SharedFilters {
   state?: string | undefined;
   fraudState?: string | undefined;
-  customerId?: string | undefined;
   checkoutId?: string | undefined;
-  email?: string | undefined;
-  currency?: string | undefined;
-  applicationId?: string | undefined;
-  browserIp?: string | undefined;
-  chargeType?: string | undefined;
-  locale?: string | undefined;
-  customerType?: string | undefined;
   skuId?: string | undefined;
   totalAmountMinor?: TimeRange | undefined;
-  createdTime?: TimeRange | undefined;
-  updatedTime?: TimeRange | undefined;
 }
 
 export class OrdersRepo extends Repo {
@@ -249,19 +244,10 @@ export class OrdersRepo extends Repo {
 
   async list(accountId: string, filters: OrderFilters, page: PageQuery): Promise<Page<OrderRecord>> {
     let q = this.db.selectFrom('orders').selectAll().where('account_id', '=', accountId);
-    if (filters.ids) q = q.where('id', 'in', filters.ids);
-    if (filters.upstreamIds) q = q.where('upstream_id', 'in', filters.upstreamIds);
+    q = whereShared(q, filters);
     if (filters.state) q = q.where('state', '=', filters.state);
     if (filters.fraudState) q = q.where('fraud_state', '=', filters.fraudState);
-    if (filters.customerId) q = q.where('customer_id', '=', filters.customerId);
     if (filters.checkoutId) q = q.where('checkout_id', '=', filters.checkoutId);
-    if (filters.email) q = q.where('email', '=', filters.email);
-    if (filters.currency) q = q.where('currency', '=', filters.currency);
-    if (filters.applicationId) q = q.where('application_id', '=', filters.applicationId);
-    if (filters.browserIp) q = q.where('browser_ip', '=', filters.browserIp);
-    if (filters.chargeType) q = q.where('charge_type', '=', filters.chargeType);
-    if (filters.locale) q = q.where('locale', '=', filters.locale);
-    if (filters.customerType) q = q.where('customer_type', '=', filters.customerType);
     const skuId = filters.skuId;
     if (skuId) {
       q = q.where((eb) =>
@@ -276,8 +262,6 @@ export class OrdersRepo extends Repo {
       );
     }
     q = whereTimeRange(q, 'total_amount_minor', filters.totalAmountMinor);
-    q = whereTimeRange(q, 'created_at', filters.createdTime);
-    q = whereTimeRange(q, 'updated_at', filters.updatedTime);
     const result = await paginate<Selectable<OrdersTable>>(q, page, (id) =>
       this.seqOf('orders', accountId, id),
     );
