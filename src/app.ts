@@ -13,9 +13,12 @@ import { accountRoutes } from './http/routes/account.js';
 import { checkoutRoutes } from './http/routes/checkouts.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { eventRoutes } from './http/routes/events.js';
+import { fulfillmentRoutes } from './http/routes/fulfillments.js';
 import { orderRoutes } from './http/routes/orders.js';
+import { refundRoutes } from './http/routes/refunds.js';
 import { skuRoutes } from './http/routes/skus.js';
 import { sourceRoutes } from './http/routes/sources.js';
+import { testHelperRoutes } from './http/routes/test-helpers.js';
 import { compileValidator } from './http/validation.js';
 import { BODY_LIMIT_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
 import { Authenticator } from './services/accounts.js';
@@ -108,8 +111,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   sourceRoutes(app, deps);
   checkoutRoutes(app, deps);
   orderRoutes(app, deps);
+  fulfillmentRoutes(app, deps);
+  refundRoutes(app, deps);
   eventRoutes(app, deps);
   accountRoutes(app, deps);
+  testHelperRoutes(app, deps);
 
   for (const [url, known] of [...methodsByPath]) {
     const missing = ROUTE_METHODS.filter((m) => !known.has(m));

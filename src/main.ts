@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { SHUTDOWN_GRACE_MS } from './limits.js';
 import { Simulator } from './processor/simulator/simulator.js';
 import { bootstrapAccount } from './services/accounts.js';
+import { TaskWorker } from './services/tasks.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -29,8 +30,12 @@ export async function serve(
     ...(config.publicKey ? { publicKey: config.publicKey } : {}),
   };
   const boot = await bootstrapAccount(store, pinned, Date.now());
-  const app = await buildApp({ store, processor: new Simulator(), clock: realClock, logger: log });
+  const deps = { store, processor: new Simulator(), clock: realClock, logger: log };
+  const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
+  // settlements, review outcomes and chargebacks happen by themselves as time passes
+  const worker = new TaskWorker(deps);
+  worker.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
@@ -50,6 +55,7 @@ export async function serve(
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await worker.stop();
       await store.close();
     })();
     return closing;

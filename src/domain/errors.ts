@@ -57,6 +57,12 @@ export const ERROR_CODES = {
   session_update_not_allowed: 'conflict',
   source_status_invalid_for_session: 'conflict',
   restricted_update: 'conflict',
+  order_fulfilled: 'conflict',
+  order_cancelled: 'conflict',
+  order_not_submitted: 'conflict',
+  charge_not_capturable: 'conflict',
+  quantity_too_large: 'conflict',
+  payment_authorization_failed: 'conflict',
   // the server's own failures
   internal_error: 'internal_server_error',
   request_timeout: 'request_timeout',
@@ -69,12 +75,17 @@ export class AppError extends Error {
   readonly type: ErrorType;
   readonly status: number;
 
+  /** DR's own wording where it differs from `message` (seed 002 sends `description`) */
+  readonly description: string | undefined;
+
   constructor(
     readonly code: ErrorCode,
     readonly parameter: string | undefined,
     message: string,
+    extra: { description?: string } = {},
   ) {
     super(message);
+    this.description = extra.description;
     this.type = ERROR_CODES[code];
     this.status = ERROR_TYPES[this.type];
   }

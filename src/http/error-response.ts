@@ -10,12 +10,13 @@ import { validationError } from './validation.js';
 
 export interface ErrorBody {
   type: ErrorType;
-  errors: { code: string; parameter?: string; message: string }[];
+  errors: { code: string; parameter?: string; message: string; description?: string }[];
 }
 
 export function errorBody(error: AppError): ErrorBody {
   const entry: ErrorBody['errors'][number] = { code: error.code, message: error.message };
   if (error.parameter !== undefined) entry.parameter = error.parameter;
+  if (error.description !== undefined) entry.description = error.description;
   return { type: error.type, errors: [entry] };
 }
 

@@ -40,7 +40,36 @@ export type AuthorizationResult =
     }
   | { approved: false; declineCode: string; declineMessage: string };
 
+export type ReauthorizationResult =
+  | { granted: true; authorizationId: string; expiresAtMs: number }
+  | { granted: false; declineCode: string; declineMessage: string };
+
+/** A capture, cancel or refund handed to the processor. */
+export interface OperationRequest {
+  /** our reference (the operation id) */
+  reference: string;
+  kind: 'capture' | 'cancel' | 'refund';
+  scenarioId: string;
+  amountMinor: number;
+  /** a capture force-settled on an expired authorization */
+  forced: boolean;
+}
+
+export interface Settlement {
+  state: 'complete' | 'failed';
+  failureCode?: string | undefined;
+  failureMessage?: string | undefined;
+}
+
 export interface PaymentProcessor {
   tokenizeCard(card: CardInput): CardTokenResult;
   authorize(request: AuthorizationRequest): AuthorizationResult;
+  /** a new authorization for a charge whose authorization expired */
+  reauthorize(request: AuthorizationRequest): ReauthorizationResult;
+  /** accepts an operation; the answer is when its outcome will be known (null: it stays pending) */
+  submit(request: OperationRequest): { settleAfterSeconds: number | null };
+  /** the outcome of an operation that is due */
+  settle(request: OperationRequest): Settlement;
+  /** a late-presentment chargeback that follows a completed force-settled capture, if any */
+  chargebackAfterDays(scenarioId: string): number | null;
 }

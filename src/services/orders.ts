@@ -8,6 +8,7 @@ import { isoSeconds } from '../lib/time.js';
 import type {
   ChargeRecord,
   EventRecord,
+  OperationRecord,
   OrderItemRecord,
   OrderRecord,
   Page,
@@ -21,22 +22,7 @@ import { chargeToWire, type OrderView, orderToWire } from '../wire/order.js';
 import { loadCheckoutView } from './checkouts.js';
 import { type Caller, type Deps, newEvent, now } from './context.js';
 import { validateMetadata } from './input.js';
-
-const orderNotFound = (id: string) => notFound('id', `Order '${id}' not found.`);
-
-export async function loadOrderView(tx: Tx, accountId: string, id: string): Promise<OrderView> {
-  const order = await tx.orders.get(accountId, id);
-  if (!order) throw orderNotFound(id);
-  const [items, charges] = await Promise.all([
-    tx.orders.items(accountId, id),
-    tx.orders.charges(accountId, id),
-  ]);
-  const sources = await tx.sources.getMany(
-    accountId,
-    charges.map((c) => c.sourceId),
-  );
-  return { order, items, charges, sources };
-}
+import { loadOrderView, loadOrderViews, orderNotFound } from './order-view.js';
 
 /** A declined authorization: DR's 409 that spends the checkout (seed 000). */
 function declined(message: string): AppError {
@@ -164,6 +150,8 @@ export async function createOrder(
         failureMessage: null,
         createdAt: at,
         updatedAt: at,
+        role: attached.attachment.role,
+        reauthorizationOverride: null,
       });
       if (result.review) reviews.push(result.review);
     }
@@ -193,9 +181,6 @@ export async function createOrder(
       sessionClientSecret: checkout.sessionClientSecret,
       sessionState: 'complete',
       totals: checkout.totals,
-      capturedMinor: 0,
-      cancelledMinor: 0,
-      refundedMinor: 0,
       data: checkout.data,
       metadata: checkout.metadata,
       createdAt: at,
@@ -219,6 +204,8 @@ export async function createOrder(
       metadata: item.metadata,
       state: 'created',
       stateTransitions: { created: stamp },
+      fulfilledQuantity: 0,
+      cancelledQuantity: 0,
     }));
     assert(
       charges.reduce((sum, c) => sum + c.amountMinor, 0) === order.totals.totalAmountMinor,
@@ -234,11 +221,46 @@ export async function createOrder(
       if (source !== attached.source) await tx.sources.update(source);
       sources.set(source.id, source);
     }
-    const orderView: OrderView = { order, items, charges, sources };
+    for (const charge of charges) {
+      await tx.operations.insertAuthorization({
+        accountId,
+        id: newUuid(),
+        chargeId: charge.id,
+        kind: 'authorization',
+        result: 'granted',
+        attemptId: null,
+        expiresAt: charge.authorizationExpiresAt,
+        createdAt: at,
+      });
+    }
+    // a fraud review decides later, on the account's clock (the strictest review wins)
+    const review = reviews.find((r) => r.outcome === 'block') ?? reviews[0];
+    if (review) {
+      await tx.tasks.schedule([
+        {
+          accountId,
+          id: newUuid(),
+          kind: 'review',
+          subjectId: orderId,
+          payload: { outcome: review.outcome },
+          dueAt: at + review.afterSeconds * 1000,
+          createdAt: at,
+        },
+      ]);
+    }
+    const orderView: OrderView = {
+      order,
+      items,
+      charges,
+      sources,
+      operations: [],
+      fulfillments: [],
+      refunds: [],
+    };
     const wire = orderToWire(orderView);
     const events: EventRecord[] = [
       newEvent(accountId, 'order.created', wire, at),
-      ...charges.map((c) => newEvent(accountId, 'order.charge.capturable', chargeToWire(c), at)),
+      ...charges.map((c) => newEvent(accountId, 'order.charge.capturable', chargeToWire(c, []), at)),
       newEvent(accountId, inReview ? 'order.review_opened' : 'order.accepted', wire, at),
     ];
     await tx.events.append(events);
@@ -286,29 +308,21 @@ export async function listOrders(
   const accountId = caller.account.id;
   return deps.store.read(async (tx) => {
     const result = await tx.orders.list(accountId, filters, page);
-    const ids = result.data.map((o) => o.id);
-    const [items, charges] = await Promise.all([
-      tx.orders.itemsOf(accountId, ids),
-      tx.orders.chargesOf(accountId, ids),
-    ]);
-    const sources = await tx.sources.getMany(
-      accountId,
-      [...charges.values()].flat().map((c) => c.sourceId),
-    );
-    return {
-      data: result.data.map((order) => ({
-        order,
-        items: items.get(order.id) ?? [],
-        charges: charges.get(order.id) ?? [],
-        sources,
-      })),
-      hasMore: result.hasMore,
-    };
+    return { data: await loadOrderViews(tx, accountId, result.data), hasMore: result.hasMore };
   });
 }
 
-export async function getCharge(deps: Deps, caller: Caller, id: string): Promise<ChargeRecord> {
-  const charge = await deps.store.read((tx) => tx.orders.charge(caller.account.id, id));
-  if (!charge) throw notFound('id', `Charge '${id}' not found.`);
-  return charge;
+/** A charge with the operations of its order (the wire shows its own captures, cancels, refunds). */
+export async function getCharge(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+): Promise<{ charge: ChargeRecord; operations: OperationRecord[] }> {
+  return deps.store.read(async (tx) => {
+    const charge = await tx.orders.charge(caller.account.id, id);
+    if (!charge) throw notFound('id', `Charge '${id}' not found.`);
+    const operations =
+      (await tx.operations.ofOrders(caller.account.id, [charge.orderId])).get(charge.orderId) ?? [];
+    return { charge, operations };
+  });
 }

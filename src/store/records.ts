@@ -222,9 +222,6 @@ export interface OrderRecord {
   sessionClientSecret: string;
   sessionState: string;
   totals: Totals;
-  capturedMinor: number;
-  cancelledMinor: number;
-  refundedMinor: number;
   data: CheckoutData;
   metadata: Metadata | null;
   createdAt: number;
@@ -237,6 +234,8 @@ export interface OrderItemRecord extends LineRecord {
   orderId: string;
   state: OrderItemState;
   stateTransitions: Record<string, string>;
+  fulfilledQuantity: number;
+  cancelledQuantity: number;
 }
 
 export type ChargeState = 'pending' | 'capturable' | 'processing' | 'complete' | 'cancelled' | 'failed';
@@ -259,6 +258,107 @@ export interface ChargeRecord {
   failureMessage: string | null;
   createdAt: number;
   updatedAt: number;
+  /** captures take the secondary charges first; cancels and refunds the primary first */
+  role: 'primary' | 'secondary';
+  /** a test helper's order for the next reauthorization */
+  reauthorizationOverride: 'refused' | null;
+}
+
+export type OperationKind = 'capture' | 'cancel' | 'refund';
+export type OperationState = 'pending' | 'complete' | 'failed';
+
+/** A capture, cancel or refund of one charge. */
+export interface OperationRecord {
+  accountId: string;
+  id: string;
+  chargeId: string;
+  orderId: string;
+  kind: OperationKind;
+  amountMinor: number;
+  state: OperationState;
+  fulfillmentId: string | null;
+  refundId: string | null;
+  /** settled on an expired authorization (risk-tolerant force settlement) */
+  forced: boolean;
+  failureCode: string | null;
+  failureMessage: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AuthorizationRecord {
+  accountId: string;
+  id: string;
+  chargeId: string;
+  kind: 'authorization' | 'reauthorization';
+  result: 'granted' | 'refused';
+  /** the fulfillment request that asked for it */
+  attemptId: string | null;
+  expiresAt: number | null;
+  createdAt: number;
+}
+
+export interface FulfillmentItemRecord {
+  itemId: string;
+  skuId: string | null;
+  shipmentItemId: string | null;
+  quantity: number;
+  cancelQuantity: number;
+  /** what the fulfilled and cancelled units are worth */
+  captureMinor: number;
+  cancelMinor: number;
+}
+
+export interface FulfillmentRecord {
+  accountId: string;
+  id: string;
+  orderId: string;
+  shipmentId: string | null;
+  trackingCompany: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  metadata: Metadata | null;
+  items: FulfillmentItemRecord[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type RefundState = 'pending' | 'succeeded' | 'failed';
+
+export interface RefundItemRecord {
+  itemId: string;
+  skuId: string | null;
+  quantity: number | null;
+  amountMinor: number;
+}
+
+export interface RefundRecord {
+  accountId: string;
+  id: string;
+  orderId: string;
+  currency: string;
+  type: string | null;
+  reason: string | null;
+  amountMinor: number;
+  state: RefundState;
+  failureReason: string | null;
+  items: RefundItemRecord[];
+  metadata: Metadata | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type TaskKind = 'settle' | 'review' | 'chargeback';
+
+/** Work due at a time of the account's clock. */
+export interface TaskRecord {
+  accountId: string;
+  id: string;
+  kind: TaskKind;
+  subjectId: string;
+  payload: Json;
+  dueAt: number;
+  createdAt: number;
 }
 
 export interface EventRecord {

@@ -189,9 +189,6 @@ export interface OrdersTable extends TotalsColumns {
   session_id: string;
   session_client_secret: string;
   session_state: string;
-  captured_minor: number;
-  cancelled_minor: number;
-  refunded_minor: number;
   data: Json;
   metadata: Json | null;
   created_at: number;
@@ -205,6 +202,8 @@ export interface OrderItemsTable extends LineColumns {
   id: string;
   state: string;
   state_transitions: Json;
+  fulfilled_quantity: number;
+  cancelled_quantity: number;
 }
 
 export interface ChargesTable {
@@ -226,6 +225,94 @@ export interface ChargesTable {
   failure_message: string | null;
   created_at: number;
   updated_at: number;
+  role: string;
+  reauthorization_override: string | null;
+}
+
+export interface ChargeOperationsTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  charge_id: string;
+  order_id: string;
+  kind: string;
+  amount_minor: number;
+  state: string;
+  fulfillment_id: string | null;
+  refund_id: string | null;
+  forced: Flag;
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChargeAuthorizationsTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  charge_id: string;
+  kind: string;
+  result: string;
+  attempt_id: string | null;
+  expires_at: number | null;
+  created_at: number;
+}
+
+export interface FulfillmentsTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  order_id: string;
+  shipment_id: string | null;
+  tracking_company: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  metadata: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FulfillmentItemsTable {
+  seq: Generated<number>;
+  account_id: string;
+  fulfillment_id: string;
+  position: number;
+  item_id: string;
+  sku_id: string | null;
+  shipment_item_id: string | null;
+  quantity: number;
+  cancel_quantity: number;
+  capture_minor: number;
+  cancel_minor: number;
+}
+
+export interface RefundsTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  order_id: string;
+  currency: string;
+  type: string | null;
+  reason: string | null;
+  amount_minor: number;
+  state: string;
+  failure_reason: string | null;
+  items: Json;
+  metadata: Json | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TasksTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  kind: string;
+  subject_id: string;
+  payload: Json;
+  due_at: number;
+  created_at: number;
 }
 
 export interface EventsTable {
@@ -251,5 +338,11 @@ export interface Database {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   charges: ChargesTable;
+  charge_operations: ChargeOperationsTable;
+  charge_authorizations: ChargeAuthorizationsTable;
+  fulfillments: FulfillmentsTable;
+  fulfillment_items: FulfillmentItemsTable;
+  refunds: RefundsTable;
+  tasks: TasksTable;
   events: EventsTable;
 }

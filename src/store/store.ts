@@ -4,9 +4,13 @@ import { AccountsRepo } from './repos/accounts.js';
 import { CheckoutsRepo } from './repos/checkouts.js';
 import { CustomersRepo } from './repos/customers.js';
 import { EventsRepo } from './repos/events.js';
+import { FulfillmentsRepo } from './repos/fulfillments.js';
+import { OperationsRepo } from './repos/operations.js';
 import { OrdersRepo } from './repos/orders.js';
+import { RefundsRepo } from './repos/refunds.js';
 import { SkusRepo } from './repos/skus.js';
 import { SourcesRepo } from './repos/sources.js';
+import { TasksRepo } from './repos/tasks.js';
 import type { Database } from './schema.js';
 
 /**
@@ -31,6 +35,10 @@ export class Tx {
   readonly checkouts: CheckoutsRepo;
   readonly orders: OrdersRepo;
   readonly events: EventsRepo;
+  readonly operations: OperationsRepo;
+  readonly fulfillments: FulfillmentsRepo;
+  readonly refunds: RefundsRepo;
+  readonly tasks: TasksRepo;
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.accounts = new AccountsRepo(db, dialect);
@@ -40,5 +48,9 @@ export class Tx {
     this.checkouts = new CheckoutsRepo(db, dialect);
     this.orders = new OrdersRepo(db, dialect);
     this.events = new EventsRepo(db, dialect);
+    this.operations = new OperationsRepo(db, dialect);
+    this.fulfillments = new FulfillmentsRepo(db, dialect);
+    this.refunds = new RefundsRepo(db, dialect);
+    this.tasks = new TasksRepo(db, dialect);
   }
 }

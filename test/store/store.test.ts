@@ -130,9 +130,6 @@ function order(
     sessionClientSecret: 's',
     sessionState: 'complete',
     totals: totals(amount),
-    capturedMinor: 0,
-    cancelledMinor: 0,
-    refundedMinor: 0,
     data: {},
     metadata: null,
     createdAt: T0,
@@ -157,6 +154,8 @@ function order(
       metadata: null,
       state: 'created',
       stateTransitions: { created: '2026-01-01T00:00:00Z' },
+      fulfilledQuantity: 0,
+      cancelledQuantity: 0,
     },
   ];
   const charges: ChargeRecord[] = [
@@ -178,6 +177,8 @@ function order(
       failureMessage: null,
       createdAt: T0,
       updatedAt: T0,
+      role: 'primary',
+      reauthorizationOverride: null,
     },
   ];
   return { order: record, items, charges };

@@ -99,11 +99,12 @@ export function orderRoutes(app: FastifyInstance, deps: Deps): void {
       },
       pageOf(query),
     );
-    return { hasMore: page.hasMore, data: page.data.map(orderToWire) };
+    return { hasMore: page.hasMore, data: page.data.map((view) => orderToWire(view)) };
   });
 
   app.get('/charges/:id', { schema: { params: IdParams } }, async (request) => {
     const { id } = request.params as { id: string };
-    return chargeToWire(await getCharge(deps, callerOf(request), id));
+    const { charge, operations } = await getCharge(deps, callerOf(request), id);
+    return chargeToWire(charge, operations);
   });
 }

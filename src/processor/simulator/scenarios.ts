@@ -8,6 +8,14 @@
 
 export const SECONDS_PER_HOUR = 3600;
 export const SECONDS_PER_DAY = 86_400;
+/** How long the simulator takes to settle a capture, cancel or refund: quick, so that a server
+ * left running settles by itself, and so that tests advance the clock a little. */
+export const SETTLEMENT_DELAY_SECONDS = 2;
+/** "Created pending, later failed": the later is an hour. */
+export const SLOW_FAILURE_DELAY_SECONDS = SECONDS_PER_HOUR;
+/** DR's typical capture failure (https://docs.digitalriver.com/digital-river-api/order-management/orders/payment-charges). */
+export const CAPTURE_FAILURE = { code: 'failed-request', message: 'Failed to operate on charge' } as const;
+
 /** DR: "a credit-card charge typically remains capturable for seven days". */
 export const CARD_AUTHORIZATION_TTL_SECONDS = 7 * SECONDS_PER_DAY;
 

@@ -23,6 +23,26 @@ const toApiKey = (row: Selectable<ApiKeysTable>): ApiKeyRecord => ({
   createdAt: row.created_at,
 });
 
+/** The tables that hold an account's objects (everything but the account and its keys). */
+const ACCOUNT_DATA_TABLES = [
+  'skus',
+  'customers',
+  'sources',
+  'checkouts',
+  'checkout_items',
+  'checkout_sources',
+  'orders',
+  'order_items',
+  'charges',
+  'charge_operations',
+  'charge_authorizations',
+  'fulfillments',
+  'fulfillment_items',
+  'refunds',
+  'tasks',
+  'events',
+] as const;
+
 export class AccountsRepo extends Repo {
   async insert(account: AccountRecord): Promise<void> {
     await this.db
@@ -78,6 +98,24 @@ export class AccountsRepo extends Repo {
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** The clock only moves forward: the new offset is never below the current one. */
+  async setClockOffset(id: string, offsetMs: number): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ clock_offset_ms: offsetMs })
+      .where('id', '=', id)
+      .where('clock_offset_ms', '<=', offsetMs)
+      .execute();
+  }
+
+  /** Every object of an account goes; the account, its keys and its settings stay. */
+  async wipe(id: string): Promise<void> {
+    for (const table of ACCOUNT_DATA_TABLES) {
+      await this.db.deleteFrom(table).where('account_id', '=', id).execute();
+    }
+    await this.db.updateTable('accounts').set({ clock_offset_ms: 0 }).where('id', '=', id).execute();
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {

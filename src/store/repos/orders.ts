@@ -46,9 +46,6 @@ const toOrder = (row: Selectable<OrdersTable>): OrderRecord => ({
   sessionClientSecret: row.session_client_secret,
   sessionState: row.session_state,
   totals: totalsFromRow(row),
-  capturedMinor: row.captured_minor,
-  cancelledMinor: row.cancelled_minor,
-  refundedMinor: row.refunded_minor,
   data: fromJson<CheckoutData>(row.data),
   metadata: metadataFromJson(row.metadata),
   createdAt: row.created_at,
@@ -60,6 +57,8 @@ const toItem = (row: Selectable<OrderItemsTable>): OrderItemRecord => ({
   orderId: row.order_id,
   state: row.state as OrderItemRecord['state'],
   stateTransitions: fromJson(row.state_transitions),
+  fulfilledQuantity: row.fulfilled_quantity,
+  cancelledQuantity: row.cancelled_quantity,
 });
 
 const toCharge = (row: Selectable<ChargesTable>): ChargeRecord => ({
@@ -80,6 +79,8 @@ const toCharge = (row: Selectable<ChargesTable>): ChargeRecord => ({
   failureMessage: row.failure_message,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  role: row.role as ChargeRecord['role'],
+  reauthorizationOverride: row.reauthorization_override as ChargeRecord['reauthorizationOverride'],
 });
 
 export interface OrderFilters extends SharedFilters {
@@ -129,9 +130,6 @@ export class OrdersRepo extends Repo {
         session_client_secret: order.sessionClientSecret,
         session_state: order.sessionState,
         ...totalsToRow(order.totals),
-        captured_minor: order.capturedMinor,
-        cancelled_minor: order.cancelledMinor,
-        refunded_minor: order.refundedMinor,
         data: toJson(order.data),
         metadata: toJsonOrNull(order.metadata),
         created_at: order.createdAt,
@@ -148,6 +146,8 @@ export class OrdersRepo extends Repo {
             order_id: item.orderId,
             state: item.state,
             state_transitions: toJson(item.stateTransitions),
+            fulfilled_quantity: item.fulfilledQuantity,
+            cancelled_quantity: item.cancelledQuantity,
           })),
         )
         .execute();
@@ -210,17 +210,111 @@ export class OrdersRepo extends Repo {
         failure_message: charge.failureMessage,
         created_at: charge.createdAt,
         updated_at: charge.updatedAt,
+        role: charge.role,
+        reauthorization_override: charge.reauthorizationOverride,
       })
       .execute();
   }
 
-  async charge(accountId: string, id: string): Promise<ChargeRecord | undefined> {
-    const row = await this.db
+  /** A named state change: the row must still be in `from` (checked, not assumed). */
+  async moveOrder(
+    order: OrderRecord,
+    from: OrderRecord['state'],
+    changes: Pick<
+      OrderRecord,
+      'state' | 'stateTransitions' | 'fraudState' | 'fraudStateTransitions' | 'updatedAt'
+    >,
+  ): Promise<void> {
+    const result = await this.db
+      .updateTable('orders')
+      .set({
+        state: changes.state,
+        state_transitions: toJson(changes.stateTransitions),
+        fraud_state: changes.fraudState,
+        fraud_state_transitions: toJson(changes.fraudStateTransitions),
+        updated_at: changes.updatedAt,
+      })
+      .where('account_id', '=', order.accountId)
+      .where('id', '=', order.id)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    assert(Number(result.numUpdatedRows) === 1, `order ${order.id} was not ${from}`);
+  }
+
+  /** Units fulfilled and cancelled so far, and the state that follows from them. */
+  async updateItemProgress(
+    accountId: string,
+    item: OrderItemRecord,
+    from: OrderItemRecord['state'],
+  ): Promise<void> {
+    const result = await this.db
+      .updateTable('order_items')
+      .set({
+        fulfilled_quantity: item.fulfilledQuantity,
+        cancelled_quantity: item.cancelledQuantity,
+        state: item.state,
+        state_transitions: toJson(item.stateTransitions),
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', item.id)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    assert(Number(result.numUpdatedRows) === 1, `order item ${item.id} was not ${from}`);
+  }
+
+  async moveCharge(charge: ChargeRecord, from: ChargeRecord['state'], now: number): Promise<void> {
+    const result = await this.db
+      .updateTable('charges')
+      .set({ state: charge.state, updated_at: now })
+      .where('account_id', '=', charge.accountId)
+      .where('id', '=', charge.id)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    assert(Number(result.numUpdatedRows) === 1, `charge ${charge.id} was not ${from}`);
+  }
+
+  /** A new authorization replaces an expired one. */
+  async reauthorizeCharge(charge: ChargeRecord, now: number): Promise<void> {
+    await this.db
+      .updateTable('charges')
+      .set({
+        authorization_id: charge.authorizationId,
+        authorized_at: charge.authorizedAt,
+        authorization_expires_at: charge.authorizationExpiresAt,
+        reauthorization_override: charge.reauthorizationOverride,
+        updated_at: now,
+      })
+      .where('account_id', '=', charge.accountId)
+      .where('id', '=', charge.id)
+      .execute();
+  }
+
+  /** Test helpers: expire the authorization now, or refuse the next reauthorization. */
+  async overrideAuthorization(
+    charge: ChargeRecord,
+    changes: Pick<ChargeRecord, 'authorizationExpiresAt' | 'reauthorizationOverride'>,
+    now: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('charges')
+      .set({
+        authorization_expires_at: changes.authorizationExpiresAt,
+        reauthorization_override: changes.reauthorizationOverride,
+        updated_at: now,
+      })
+      .where('account_id', '=', charge.accountId)
+      .where('id', '=', charge.id)
+      .execute();
+  }
+
+  async charge(accountId: string, id: string, options: ReadOptions = {}): Promise<ChargeRecord | undefined> {
+    let q = this.db
       .selectFrom('charges')
       .selectAll()
       .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+      .where('id', '=', id);
+    if (options.lock && this.locks) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
     return row ? toCharge(row) : undefined;
   }
 

@@ -1,0 +1,90 @@
+import { AppError } from './errors.js';
+
+/**
+ * State machines as data: `state → command → cell`. A cell lists the states the command may
+ * lead to (the service derives which one from amounts and counts, and the machine checks it is
+ * one of these) and the event the move emits. A missing cell is a 409 that names the command,
+ * the current state and the states that allow it.
+ */
+export interface Cell<S extends string> {
+  to: readonly S[];
+  /** event type emitted when the command moves the aggregate into a different state */
+  emits?: Partial<Record<S, string>>;
+}
+
+export type Table<S extends string, C extends string> = Readonly<Record<S, Partial<Record<C, Cell<S>>>>>;
+
+export interface Machine<S extends string, C extends string> {
+  name: string;
+  states: readonly S[];
+  commands: readonly C[];
+  table: Table<S, C>;
+  /** the code of the 409 a command answers in a state that does not allow it */
+  conflictCode: (state: S, command: C) => ConflictCode;
+}
+
+type ConflictCode = ConstructorParameters<typeof AppError>[0];
+
+export function allows<S extends string, C extends string>(
+  machine: Machine<S, C>,
+  state: S,
+  command: C,
+): boolean {
+  return machine.table[state][command] !== undefined;
+}
+
+/** The cell of a command, or the 409 when the state does not allow it. */
+export function cellFor<S extends string, C extends string>(
+  machine: Machine<S, C>,
+  state: S,
+  command: C,
+  parameter: string,
+): Cell<S> {
+  const cell = machine.table[state][command];
+  if (cell) return cell;
+  const allowing = machine.states.filter((s) => machine.table[s][command] !== undefined);
+  throw new AppError(
+    machine.conflictCode(state, command),
+    parameter,
+    `Cannot ${command} a ${machine.name} that is ${state}; allowed when ${allowing.length > 0 ? allowing.join(', ') : 'never'}.`,
+  );
+}
+
+/**
+ * Applies a command whose outcome the caller derived: checks the move is in the table and
+ * returns the event it emits (if the state changed and the cell names one).
+ */
+export function move<S extends string, C extends string>(
+  machine: Machine<S, C>,
+  from: S,
+  command: C,
+  to: S,
+  parameter = 'id',
+): { to: S; emits: string | undefined } {
+  const cell = cellFor(machine, from, command, parameter);
+  if (!cell.to.includes(to)) {
+    // the derivation disagrees with the table: a bug, not a client error
+    throw new Error(
+      `${machine.name}: ${command} from ${from} may not lead to ${to} (allowed: ${cell.to.join(', ')})`,
+    );
+  }
+  return { to, emits: to !== from ? cell.emits?.[to] : undefined };
+}
+
+/** The table as text, one line per state, for the checked-in snapshot tests. */
+export function render<S extends string, C extends string>(machine: Machine<S, C>): string {
+  const width = Math.max(...machine.states.map((s) => s.length));
+  const lines = [`# ${machine.name}: state × command → next states [event]`];
+  for (const state of machine.states) {
+    const cells = machine.commands.flatMap((command) => {
+      const cell = machine.table[state][command];
+      if (!cell) return [];
+      const targets = cell.to
+        .map((t) => (cell.emits?.[t] && t !== state ? `${t} [${cell.emits[t]}]` : t))
+        .join(' | ');
+      return [`${command} → ${targets}`];
+    });
+    lines.push(`${state.padEnd(width)}  ${cells.length > 0 ? cells.join('; ') : '(terminal)'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../services/context.js';
+import {
+  createFulfillment,
+  getFulfillment,
+  listFulfillments,
+  updateFulfillment,
+} from '../../services/fulfillments.js';
+import { fulfillmentToWire } from '../../wire/order.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, pageOf, timeRangeOf } from '../query.js';
+import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { FulfillmentCreate, FulfillmentUpdate } from '../schemas/fulfillment.js';
+
+export const FulfillmentListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  orderId: Type.Optional(Str()),
+  skuId: Type.Optional(Str()),
+  trackingCompany: Type.Optional(Str()),
+  trackingNumber: Type.Optional(Str()),
+});
+
+export function fulfillmentRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/fulfillments', { schema: { body: FulfillmentCreate } }, async (request, reply) => {
+    const { fulfillment } = await createFulfillment(
+      deps,
+      callerOf(request),
+      request.body as FulfillmentCreate,
+    );
+    return reply.status(201).send(fulfillmentToWire(fulfillment));
+  });
+
+  app.get('/fulfillments/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const { fulfillment, view } = await getFulfillment(deps, callerOf(request), id);
+    return fulfillmentToWire(fulfillment, view);
+  });
+
+  app.post(
+    '/fulfillments/:id',
+    { schema: { params: IdParams, body: FulfillmentUpdate } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      return fulfillmentToWire(
+        await updateFulfillment(deps, callerOf(request), id, (request.body ?? {}) as FulfillmentUpdate),
+      );
+    },
+  );
+
+  app.get('/fulfillments', { schema: { querystring: FulfillmentListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    const page = await listFulfillments(
+      deps,
+      callerOf(request),
+      {
+        ids: listOf(query, 'ids'),
+        orderId: query['orderId'] as string | undefined,
+        skuId: query['skuId'] as string | undefined,
+        trackingCompany: query['trackingCompany'] as string | undefined,
+        trackingNumber: query['trackingNumber'] as string | undefined,
+        createdTime: timeRangeOf(query, 'createdTime'),
+      },
+      pageOf(query),
+    );
+    return { hasMore: page.hasMore, data: page.data.map((f) => fulfillmentToWire(f)) };
+  });
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../services/context.js';
+import { createRefund, getRefund, listRefunds, updateRefund } from '../../services/refunds.js';
+import { refundToWire } from '../../wire/order.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { RefundCreate, RefundUpdate } from '../schemas/refund.js';
+
+export const RefundListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  ...timeQuery('refundedAmount'),
+  ...timeQuery('amount'),
+  state: Type.Optional(Str(40)),
+  orderId: Type.Optional(Str()),
+  skuId: Type.Optional(Str()),
+  reason: Type.Optional(Str()),
+  failureReason: Type.Optional(Str()),
+});
+
+export function refundRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/refunds', { schema: { body: RefundCreate } }, async (request, reply) => {
+    const { refund, view } = await createRefund(deps, callerOf(request), request.body as RefundCreate);
+    return reply.status(201).send(refundToWire(refund, view));
+  });
+
+  app.get('/refunds/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const { refund, view } = await getRefund(deps, callerOf(request), id);
+    return refundToWire(refund, view);
+  });
+
+  app.post('/refunds/:id', { schema: { params: IdParams, body: RefundUpdate } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const { refund, view } = await updateRefund(
+      deps,
+      callerOf(request),
+      id,
+      (request.body ?? {}) as RefundUpdate,
+    );
+    return refundToWire(refund, view);
+  });
+
+  app.get('/refunds', { schema: { querystring: RefundListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    rejectUnsupported(query, ['skuId', 'refundedAmount', 'amount']);
+    const page = await listRefunds(
+      deps,
+      callerOf(request),
+      {
+        ids: listOf(query, 'ids'),
+        orderId: query['orderId'] as string | undefined,
+        state: query['state'] as string | undefined,
+        reason: query['reason'] as string | undefined,
+        failureReason: query['failureReason'] as string | undefined,
+        createdTime: timeRangeOf(query, 'createdTime'),
+      },
+      pageOf(query),
+    );
+    return { hasMore: page.hasMore, data: page.data.map(({ refund, view }) => refundToWire(refund, view)) };
+  });
+}

@@ -1,0 +1,86 @@
+import type { Selectable } from 'kysely';
+import { fromJson, toJson } from '../json.js';
+import type { TaskRecord } from '../records.js';
+import type { TasksTable } from '../schema.js';
+import { Repo } from './base.js';
+
+const toTask = (row: Selectable<TasksTable>): TaskRecord => ({
+  accountId: row.account_id,
+  id: row.id,
+  kind: row.kind as TaskRecord['kind'],
+  subjectId: row.subject_id,
+  payload: fromJson(row.payload),
+  dueAt: row.due_at,
+  createdAt: row.created_at,
+});
+
+/**
+ * Work scheduled on an account's clock (settlements, review outcomes, chargebacks). A task is
+ * deleted in the transaction that does it, so it is done once; PostgreSQL workers skip rows
+ * another process has claimed.
+ */
+export class TasksRepo extends Repo {
+  async schedule(tasks: readonly TaskRecord[]): Promise<void> {
+    if (tasks.length === 0) return;
+    await this.db
+      .insertInto('tasks')
+      .values(
+        tasks.map((t) => ({
+          account_id: t.accountId,
+          id: t.id,
+          kind: t.kind,
+          subject_id: t.subjectId,
+          payload: toJson(t.payload),
+          due_at: t.dueAt,
+          created_at: t.createdAt,
+        })),
+      )
+      .execute();
+  }
+
+  /** The next due task of one account, claimed (locked) until the transaction ends. */
+  async claimDue(accountId: string, accountNowMs: number): Promise<TaskRecord | undefined> {
+    let q = this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('due_at', '<=', accountNowMs)
+      .orderBy('due_at')
+      .orderBy('seq')
+      .limit(1);
+    if (this.locks) q = q.forUpdate().skipLocked();
+    const row = await q.executeTakeFirst();
+    return row ? toTask(row) : undefined;
+  }
+
+  /** Accounts with a task due now by their own clock (real time plus the account's offset). */
+  async accountsWithDueTasks(realNowMs: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .innerJoin('accounts', 'accounts.id', 'tasks.account_id')
+      .select('tasks.account_id')
+      .distinct()
+      .where((eb) => eb('tasks.due_at', '<=', eb(eb.val(realNowMs), '+', eb.ref('accounts.clock_offset_ms'))))
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.account_id);
+  }
+
+  async done(task: TaskRecord): Promise<void> {
+    await this.db
+      .deleteFrom('tasks')
+      .where('account_id', '=', task.accountId)
+      .where('id', '=', task.id)
+      .execute();
+  }
+
+  async ofSubject(accountId: string, subjectId: string): Promise<TaskRecord[]> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('subject_id', '=', subjectId)
+      .execute();
+    return rows.map(toTask);
+  }
+}
