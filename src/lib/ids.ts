@@ -6,9 +6,13 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
  * refunds, UUIDs elsewhere.
  */
 
-const NUMERIC_RANDOM_DIGITS = 14;
+const NUMERIC_RANDOM_DIGITS = 11;
 
-/** 14 random digits (no leading zero) + "0336": 18 digits, below 2^63 so int64 clients cope. */
+/**
+ * 11 random digits (no leading zero) + "0336": 15 digits, below 2^53, so that a client may send
+ * an id back as a JSON number (seed 002 sends `"itemId": 225220780336`). Callers check the id is
+ * free in their transaction (9·10^10 values: rare collisions, never ignored).
+ */
 export function numericId(): string {
   let digits = String(randomInt(1, 10));
   while (digits.length < NUMERIC_RANDOM_DIGITS) {

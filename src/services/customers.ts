@@ -66,8 +66,10 @@ export async function createCustomer(
   input: CustomerCreate,
 ): Promise<CustomerView> {
   const at = now(deps, caller);
-  const { id = newCustomerId(), ...rest } = input;
+  const { id: given, ...rest } = input;
   return deps.store.transaction(async (tx) => {
+    let id = given ?? newCustomerId();
+    while (given === undefined && (await tx.customers.get(caller.account.id, id))) id = newCustomerId();
     if (await tx.customers.get(caller.account.id, id)) {
       throw new AppError('already_exists', 'id', `Customer '${id}' already exists.`);
     }

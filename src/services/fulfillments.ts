@@ -24,7 +24,7 @@ import type {
 } from '../store/records.js';
 import type { FulfillmentFilters } from '../store/repos/fulfillments.js';
 import type { Tx } from '../store/store.js';
-import { chargeToWire, fulfillmentToWire, type OrderView, orderToWire } from '../wire/order.js';
+import { fulfillmentToWire, type OrderView, orderToWire } from '../wire/order.js';
 import { type Caller, type Deps, newEvent, now } from './context.js';
 import { parseQuantity, validateMetadata } from './input.js';
 import {
@@ -209,10 +209,13 @@ export async function createFulfillment(
     w.events.push(newEvent(accountId, 'fulfillment.created', fulfillmentToWire(fulfillment, w.view), at));
     await startOperations(tx, w, deps.processor, operations);
     for (const op of operations) {
-      await moveCharge(tx, w, op.chargeId, op.kind === 'capture' ? 'capture' : 'cancel');
-      const charge = w.view.charges.find((c) => c.id === op.chargeId);
-      assert(charge !== undefined, 'the charge is of the order');
-      w.events.push(newEvent(accountId, `order.charge.${op.kind}.pending`, chargeWire(w, charge), at));
+      await moveCharge(
+        tx,
+        w,
+        op.chargeId,
+        op.kind === 'capture' ? 'capture' : 'cancel',
+        `order.charge.${op.kind}.pending`,
+      );
     }
     const itemsDone = w.view.items.every((i) => i.state !== 'created');
     if (itemsDone && w.view.items.some((i) => i.state === 'fulfilled'))
@@ -224,8 +227,6 @@ export async function createFulfillment(
   if (!outcome.ok) throw outcome.error;
   return { fulfillment: outcome.fulfillment, view: outcome.view };
 }
-
-const chargeWire = (w: Working, charge: ChargeRecord) => chargeToWire(charge, w.view.operations);
 
 /** Asks for a new authorization of an expired one; records the answer. */
 async function reauthorize(

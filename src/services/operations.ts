@@ -34,22 +34,28 @@ export function amountsOf(w: Working, charge: ChargeRecord) {
   return chargeAmounts(charge.amountMinor, opsOf(w, charge.id));
 }
 
-/** Moves a charge to the state its operations now imply, as `command` allows; emits its event. */
+/**
+ * Moves a charge to the state its operations now imply, as `command` allows. Emits `first` (the
+ * event of the operation, showing the charge as it now is), then the charge's own state event.
+ */
 export async function moveCharge(
   tx: Tx,
   w: Working,
   chargeId: string,
   command: ChargeCommand,
+  first?: string,
 ): Promise<void> {
   const index = w.view.charges.findIndex((c) => c.id === chargeId);
   const charge = w.view.charges[index];
   assert(charge !== undefined, `charge ${chargeId} belongs to the order`);
   const next = chargeState(amountsOf(w, charge));
   const { emits } = move(CHARGE_MACHINE, charge.state, command, next);
-  if (next === charge.state) return;
-  const moved = { ...charge, state: next, updatedAt: w.at };
-  await tx.orders.moveCharge(moved, charge.state, w.at);
-  w.view.charges[index] = moved;
+  const moved = next === charge.state ? charge : { ...charge, state: next, updatedAt: w.at };
+  if (moved !== charge) {
+    await tx.orders.moveCharge(moved, charge.state, w.at);
+    w.view.charges[index] = moved;
+  }
+  if (first) chargeEvent(w, chargeId, first);
   if (emits) w.events.push(newEvent(charge.accountId, emits, chargeToWire(moved, w.view.operations), w.at));
 }
 
@@ -141,8 +147,13 @@ export async function settleOperation(
   };
   await tx.operations.settle(settled, w.at);
   w.view.operations = w.view.operations.map((o) => (o.id === settled.id ? settled : o));
-  await moveCharge(tx, w, settled.chargeId, `${settled.kind}.${settled.state}` as ChargeCommand);
-  chargeEvent(w, settled.chargeId, operationEvent(settled.kind, settled.state));
+  await moveCharge(
+    tx,
+    w,
+    settled.chargeId,
+    `${settled.kind}.${settled.state}` as ChargeCommand,
+    operationEvent(settled.kind, settled.state),
+  );
   return settled;
 }
 

@@ -24,6 +24,17 @@ import { type Caller, type Deps, newEvent, now } from './context.js';
 import { validateMetadata } from './input.js';
 import { loadOrderView, loadOrderViews, orderNotFound } from './order-view.js';
 
+/** Numeric ids for an order and its items, checked free within the transaction. */
+async function freshIds(tx: Tx, accountId: string, count: number): Promise<string[]> {
+  const ids = new Set<string>();
+  while (ids.size < count) {
+    const candidates = Array.from({ length: count - ids.size }, newOrderId);
+    const taken = await tx.orders.idsTaken(accountId, candidates);
+    for (const id of candidates) if (!taken.has(id)) ids.add(id);
+  }
+  return [...ids];
+}
+
 /** A declined authorization: DR's 409 that spends the checkout (seed 000). */
 function declined(message: string): AppError {
   return new AppError('failed-request', 'checkoutId', message);
@@ -115,7 +126,11 @@ export async function createOrder(
       }
     }
 
-    const orderId = newOrderId();
+    const [orderId, ...itemIds] = await freshIds(tx, accountId, 1 + view.items.length);
+    assert(
+      orderId !== undefined && itemIds.length === view.items.length,
+      'an id for the order and each item',
+    );
     const charges: ChargeRecord[] = [];
     const reviews: { outcome: 'accept' | 'block'; afterSeconds: number }[] = [];
     for (const { attached, amountMinor } of charged) {
@@ -186,8 +201,8 @@ export async function createOrder(
       createdAt: at,
       updatedAt: at,
     };
-    const items: OrderItemRecord[] = view.items.map((item) => ({
-      id: newOrderItemId(),
+    const items: OrderItemRecord[] = view.items.map((item, i) => ({
+      id: itemIds[i] ?? newOrderItemId(),
       orderId,
       position: item.position,
       skuId: item.skuId,

@@ -158,10 +158,8 @@ export async function createRefund(
     );
     await startOperations(tx, w, deps.processor, operations);
     w.events.push(newEvent(accountId, 'refund.pending', refundToWire(refund, w.view), at));
-    for (const op of operations) {
-      await moveCharge(tx, w, op.chargeId, 'refund');
-      chargeEvent(w, op.chargeId, 'order.charge.refund.pending');
-    }
+    for (const op of operations)
+      await moveCharge(tx, w, op.chargeId, 'refund', 'order.charge.refund.pending');
     await tx.events.append(w.events);
     return { refund, view: w.view };
   });

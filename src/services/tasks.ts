@@ -146,8 +146,7 @@ async function review(tx: Tx, w: Working, outcome: 'accept' | 'block'): Promise<
     };
     await tx.operations.insert([cancel]);
     w.view.operations.push(cancel);
-    await moveCharge(tx, w, charge.id, 'block');
-    chargeEvent(w, charge.id, 'order.charge.cancel.complete');
+    await moveCharge(tx, w, charge.id, 'block', 'order.charge.cancel.complete');
   }
   await moveOrder(tx, w, 'review.block', 'blocked', { state: 'blocked' });
 }

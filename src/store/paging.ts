@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { invalidParameter } from '../domain/errors.js';
 import type { Page, PageQuery, TimeRange } from './records.js';
 
@@ -44,4 +44,11 @@ export function whereTimeRange(query: AnySelect, column: string, range: TimeRang
   if (range.lt !== undefined) q = q.where(column, '<', range.lt);
   if (range.lte !== undefined) q = q.where(column, '<=', range.lte);
   return q;
+}
+
+/** `column IN (values)`; an empty list matches nothing (PostgreSQL refuses `IN ()`). */
+export function whereIn(query: AnySelect, column: string, values: readonly string[] | undefined): AnySelect {
+  if (values === undefined) return query;
+  if (values.length === 0) return query.where(sql<boolean>`1 = 0`);
+  return query.where(column, 'in', values);
 }

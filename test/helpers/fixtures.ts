@@ -5,6 +5,17 @@ import type { Api } from './app.js';
 
 export const CARDS = {
   visa: '4444222233331111',
+  expiresIn1hReauthGranted: '4000007200000104',
+  reauthRefusedForcedCompletes: '4000007200000203',
+  reauthRefusedForcedFails: '4000007200000302',
+  reauthRefusedChargeback: '4000007200000401',
+  reviewBlocked: '4000007200000609',
+  captureFails: '4000000000004103',
+  capturePendingThenFails: '4485951788521565',
+  captureStaysPending: '4024007120579635',
+  cancelFails: '4000000000004442',
+  refundFails: '4000000000004111',
+  refundPendingThenFails: '4556602564240839',
   mastercard: '5466160000000008',
   amex: '343456789012341',
   sourceFails: '4000000000003295',
@@ -105,4 +116,31 @@ export async function readyCheckout(
   const checkout = await api.get(`/checkouts/${created.body.id}`);
   assert.equal(checkout.body.payment.session.state, 'requires_confirmation');
   return { checkout: checkout.body, source: attached.body };
+}
+
+/** Moves the account's clock forward (running what becomes due). */
+export async function advance(api: Api, seconds: number): Promise<any> {
+  const response = await api.post('/test-helpers/clock/advance', { seconds });
+  assert.equal(response.status, 200, response.raw);
+  return response.body;
+}
+
+/** A ready checkout turned into an order. */
+export async function placeOrder(
+  api: Api,
+  publicApi: Api,
+  options: { card?: string; body?: Record<string, unknown> } = {},
+): Promise<any> {
+  const { checkout } = await readyCheckout(api, publicApi, options);
+  const order = await api.post('/orders', { checkoutId: checkout.id });
+  assert.equal(order.status, 201, order.raw);
+  return order.body;
+}
+
+/** The events of an account of some types, oldest first. */
+export async function eventsOf(api: Api, types: string[] | string): Promise<any[]> {
+  const query = Array.isArray(types) ? `types=${types.join(',')}` : `type=${types}`;
+  const response = await api.get(`/events?${query}&limit=100`);
+  assert.equal(response.status, 200, response.raw);
+  return [...response.body.data].reverse();
 }

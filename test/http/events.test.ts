@@ -53,6 +53,11 @@ for (const kind of storeKinds()) {
         exact.body.data.map((e: any) => e.type),
         ['order.created', 'checkout.created'],
       );
+      const [first, second] = (await t.api.get('/events?limit=2')).body.data;
+      assert.deepEqual(
+        (await t.api.get(`/events?ids=${second.id},${first.id}`)).body.data.map((e: any) => e.id),
+        [first.id, second.id],
+      );
       const repeated = await t.api.get('/events?types=checkout.created&types=source.created');
       assert.equal(repeated.body.data.length, 2);
       assert.equal((await t.api.get('/events?type=Order.*')).body.data.length, 0, 'types are case-sensitive');

@@ -35,7 +35,7 @@ for (const kind of storeKinds()) {
       const created = await t.api.post('/orders', { checkoutId: checkout.id });
       assert.equal(created.status, 201);
       const order = created.body;
-      assert.match(order.id, /^\d{18}$/);
+      assert.match(order.id, /^\d{11}0336$/);
       assert.equal(order.checkoutId, checkout.id);
       assert.equal(order.state, 'accepted');
       assert.equal(order.fraudState, 'passed');
@@ -48,7 +48,7 @@ for (const kind of storeKinds()) {
       assert.equal(order.upstreamId, 'cart-1');
       assert.deepEqual(order.metadata, { channel: 'web' });
       assert.equal(order.items[0].state, 'created');
-      assert.match(order.items[0].id, /^\d{18}$/);
+      assert.match(order.items[0].id, /^\d{11}0336$/);
       assert.notEqual(order.items[0].id, checkout.items[0].id, 'order items get their own ids');
       assert.deepEqual(order.shipTo, SHIP_TO);
       const [charge] = order.payment.charges;

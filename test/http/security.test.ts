@@ -129,8 +129,33 @@ for (const kind of storeKinds()) {
       );
     });
 
+    it('answers an empty id filter with an empty list on every list', async () => {
+      for (const url of [
+        '/skus',
+        '/customers',
+        '/checkouts',
+        '/orders',
+        '/fulfillments',
+        '/refunds',
+        '/events',
+      ]) {
+        const list = await t.api.get(`${url}?ids=`);
+        assert.deepEqual([list.status, list.body.data], [200, []], url);
+      }
+      assert.deepEqual((await t.api.get('/orders?upstreamIds=,')).body.data, []);
+      assert.deepEqual((await t.api.get('/events?types=,')).body.data, []);
+    });
+
     it("never lists another account's objects", async () => {
-      for (const url of ['/skus', '/customers', '/checkouts', '/orders', '/events']) {
+      for (const url of [
+        '/skus',
+        '/customers',
+        '/checkouts',
+        '/orders',
+        '/fulfillments',
+        '/refunds',
+        '/events',
+      ]) {
         const list = await t.otherApi.get(`${url}?limit=100`);
         assert.equal(list.status, 200);
         assert.deepEqual(list.body.data, [], url);

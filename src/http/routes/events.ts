@@ -30,6 +30,7 @@ export function eventRoutes(app: FastifyInstance, deps: Deps): void {
     }
     const filters = {
       ...eventTypeFilter(query['type'] as string | undefined, types),
+      ids: listOf(query, 'ids'),
       createdTime: timeRangeOf(query, 'createdTime'),
     };
     const page = await listEvents(deps, callerOf(request), filters, pageOf(query));

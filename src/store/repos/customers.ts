@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereTimeRange } from '../paging.js';
+import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { CustomerRecord, Page, PageQuery, TimeRange } from '../records.js';
 import type { CustomersTable } from '../schema.js';
 import { type ReadOptions, Repo } from './base.js';
@@ -75,7 +75,7 @@ export class CustomersRepo extends Repo {
 
   async list(accountId: string, filters: CustomerFilters, page: PageQuery): Promise<Page<CustomerRecord>> {
     let q = this.db.selectFrom('customers').selectAll().where('account_id', '=', accountId);
-    if (filters.ids) q = q.where('id', 'in', filters.ids);
+    q = whereIn(q, 'id', filters.ids);
     if (filters.email) q = q.where('email', '=', filters.email);
     if (filters.requestToBeForgotten !== undefined) {
       q = q.where('request_to_be_forgotten', '=', flag(filters.requestToBeForgotten));

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereTimeRange } from '../paging.js';
+import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
 import type { EventsTable } from '../schema.js';
 import { Repo } from './base.js';
@@ -16,6 +16,7 @@ const toEvent = (row: Selectable<EventsTable>): EventRecord => ({
 });
 
 export interface EventFilters {
+  ids?: readonly string[] | undefined;
   /** exact types, or a prefix when the wire type ended in `*` */
   types?: readonly string[] | undefined;
   typePrefix?: string | undefined;
@@ -53,7 +54,8 @@ export class EventsRepo extends Repo {
 
   async list(accountId: string, filters: EventFilters, page: PageQuery): Promise<Page<EventRecord>> {
     let q = this.db.selectFrom('events').selectAll().where('account_id', '=', accountId);
-    if (filters.types) q = q.where('type', 'in', filters.types);
+    q = whereIn(q, 'id', filters.ids);
+    q = whereIn(q, 'type', filters.types);
     if (filters.typePrefix !== undefined) {
       // substr, not LIKE: SQLite's LIKE ignores case and the two dialects escape differently
       const prefix = filters.typePrefix;

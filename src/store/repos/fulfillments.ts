@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { metadataFromJson, toJsonOrNull } from '../json.js';
-import { paginate, whereTimeRange } from '../paging.js';
+import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { FulfillmentItemRecord, FulfillmentRecord, Page, PageQuery, TimeRange } from '../records.js';
 import type { FulfillmentItemsTable, FulfillmentsTable } from '../schema.js';
 import { Repo } from './base.js';
@@ -128,7 +128,7 @@ export class FulfillmentsRepo extends Repo {
     page: PageQuery,
   ): Promise<Page<FulfillmentRecord>> {
     let q = this.db.selectFrom('fulfillments').selectAll().where('account_id', '=', accountId);
-    if (filters.ids) q = q.where('id', 'in', filters.ids);
+    q = whereIn(q, 'id', filters.ids);
     if (filters.orderId) q = q.where('order_id', '=', filters.orderId);
     if (filters.trackingCompany) q = q.where('tracking_company', '=', filters.trackingCompany);
     if (filters.trackingNumber) q = q.where('tracking_number', '=', filters.trackingNumber);

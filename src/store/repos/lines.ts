@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { whereTimeRange } from '../paging.js';
+import { whereIn, whereTimeRange } from '../paging.js';
 import type { LineRecord, TimeRange, Totals } from '../records.js';
 import type { LineColumns, TotalsColumns } from '../schema.js';
 
@@ -97,8 +97,8 @@ export function whereShared<Q extends SelectQueryBuilder<any, any, any>>(
   filters: SharedFilters,
 ): Q {
   let q = query;
-  if (filters.ids) q = q.where('id', 'in', filters.ids) as Q;
-  if (filters.upstreamIds) q = q.where('upstream_id', 'in', filters.upstreamIds) as Q;
+  q = whereIn(q, 'id', filters.ids) as Q;
+  q = whereIn(q, 'upstream_id', filters.upstreamIds) as Q;
   for (const [name, column] of EXACT_FILTERS) {
     const value = filters[name];
     if (value !== undefined) q = q.where(column, '=', value) as Q;

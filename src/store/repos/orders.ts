@@ -92,6 +92,26 @@ export interface OrderFilters extends SharedFilters {
 }
 
 export class OrdersRepo extends Repo {
+  /** Which of these ids orders or order items of the account already use. */
+  async idsTaken(accountId: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const [orders, items] = await Promise.all([
+      this.db
+        .selectFrom('orders')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .execute(),
+      this.db
+        .selectFrom('order_items')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .execute(),
+    ]);
+    return new Set([...orders, ...items].map((r) => r.id));
+  }
+
   async get(accountId: string, id: string, options: ReadOptions = {}): Promise<OrderRecord | undefined> {
     let q = this.db.selectFrom('orders').selectAll().where('account_id', '=', accountId).where('id', '=', id);
     if (options.lock && this.locks) q = q.forUpdate();

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { assert } from '../../lib/assert.js';
 import { fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereTimeRange } from '../paging.js';
+import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { Page, PageQuery, RefundItemRecord, RefundRecord, TimeRange } from '../records.js';
 import type { RefundsTable } from '../schema.js';
 import { type ReadOptions, Repo } from './base.js';
@@ -101,7 +101,7 @@ export class RefundsRepo extends Repo {
 
   async list(accountId: string, filters: RefundFilters, page: PageQuery): Promise<Page<RefundRecord>> {
     let q = this.db.selectFrom('refunds').selectAll().where('account_id', '=', accountId);
-    if (filters.ids) q = q.where('id', 'in', filters.ids);
+    q = whereIn(q, 'id', filters.ids);
     if (filters.orderId) q = q.where('order_id', '=', filters.orderId);
     if (filters.state) q = q.where('state', '=', filters.state);
     if (filters.reason) q = q.where('reason', '=', filters.reason);

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereTimeRange } from '../paging.js';
+import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { Page, PageQuery, SkuRecord, TimeRange } from '../records.js';
 import type { SkusTable } from '../schema.js';
 import { Repo } from './base.js';
@@ -97,7 +97,7 @@ export class SkusRepo extends Repo {
 
   async list(accountId: string, filters: SkuFilters, page: PageQuery): Promise<Page<SkuRecord>> {
     let q = this.db.selectFrom('skus').selectAll().where('account_id', '=', accountId);
-    if (filters.ids) q = q.where('id', 'in', filters.ids);
+    q = whereIn(q, 'id', filters.ids);
     if (filters.eccn) q = q.where('eccn', '=', filters.eccn);
     if (filters.taxCode) q = q.where('tax_code', '=', filters.taxCode);
     q = whereTimeRange(q, 'created_at', filters.createdTime);
