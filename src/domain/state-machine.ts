@@ -19,6 +19,10 @@ export interface Machine<S extends string, C extends string> {
   states: readonly S[];
   commands: readonly C[];
   table: Table<S, C>;
+  /** the states an aggregate is created in */
+  initial: readonly S[];
+  /** DR states entered only by what Tributary does not produce yet (documented, not reachable) */
+  external?: readonly S[];
   /** the code of the 409 a command answers in a state that does not allow it */
   conflictCode: (state: S, command: C) => ConflictCode;
 }
@@ -87,4 +91,22 @@ export function render<S extends string, C extends string>(machine: Machine<S, C
     lines.push(`${state.padEnd(width)}  ${cells.length > 0 ? cells.join('; ') : '(terminal)'}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The states reachable from the initial ones through the table. */
+export function reachable<S extends string, C extends string>(machine: Machine<S, C>): Set<S> {
+  const seen = new Set<S>(machine.initial);
+  const queue = [...machine.initial];
+  while (queue.length > 0) {
+    const state = queue.shift() as S;
+    for (const cell of Object.values(machine.table[state]) as (Cell<S> | undefined)[]) {
+      for (const to of cell?.to ?? []) {
+        if (!seen.has(to)) {
+          seen.add(to);
+          queue.push(to);
+        }
+      }
+    }
+  }
+  return seen;
 }

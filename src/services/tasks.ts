@@ -1,4 +1,5 @@
 import { ITEM_MACHINE } from '../domain/order/transitions.js';
+import { REFUND_MACHINE } from '../domain/refund/transitions.js';
 import { move } from '../domain/state-machine.js';
 import { assert } from '../lib/assert.js';
 import { accountNow } from '../lib/clock.js';

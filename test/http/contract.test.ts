@@ -4,7 +4,9 @@ import type { TSchema } from 'typebox';
 import { CheckoutListQuery } from '../../src/http/routes/checkouts.js';
 import { CustomerListQuery } from '../../src/http/routes/customers.js';
 import { EventListQuery } from '../../src/http/routes/events.js';
+import { FulfillmentListQuery } from '../../src/http/routes/fulfillments.js';
 import { OrderListQuery } from '../../src/http/routes/orders.js';
+import { RefundListQuery } from '../../src/http/routes/refunds.js';
 import { SkuListQuery } from '../../src/http/routes/skus.js';
 import {
   CreditSourceCreate,
@@ -15,9 +17,19 @@ import {
   SkuUpsert,
 } from '../../src/http/schemas/catalog.js';
 import { CheckoutCreate, CheckoutUpdate, OrderUpdate } from '../../src/http/schemas/checkout.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { FulfillmentCreate } from '../../src/http/schemas/fulfillment.js';
+import { RefundCreate, RefundUpdate } from '../../src/http/schemas/refund.js';
+import { Api, buildTestApp, type TestApp } from '../helpers/app.js';
 import { checkContract, contractDocument } from '../helpers/contract.js';
-import { createCardSource, createSku, digitalCheckoutBody, readyCheckout } from '../helpers/fixtures.js';
+import {
+  advance,
+  CARDS,
+  createCardSource,
+  createSku,
+  digitalCheckoutBody,
+  placeOrder,
+  readyCheckout,
+} from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /** The DR operations Tributary implements. */
@@ -39,6 +51,13 @@ const IMPLEMENTED = [
   'DELETE /customers/{id}/sources/{sourceId}',
   'GET /events',
   'GET /events/{id}',
+  'GET /fulfillments',
+  'POST /fulfillments',
+  'GET /fulfillments/{id}',
+  'GET /refunds',
+  'POST /refunds',
+  'GET /refunds/{id}',
+  'POST /refunds/{id}',
   'GET /orders',
   'POST /orders',
   'GET /orders/{id}',
@@ -111,6 +130,9 @@ describe('request schemas against DR', () => {
     ['PUT /skus/{id}', SkuUpsert],
     ['POST /skus/{id}', SkuUpdate],
     ['POST /sources', CreditSourceCreate],
+    ['POST /fulfillments', FulfillmentCreate],
+    ['POST /refunds', RefundCreate],
+    ['POST /refunds/{id}', RefundUpdate],
   ];
   for (const [operation, schema] of bodies) {
     it(`${operation} accepts every field DR defines, and refuses others`, () => {
@@ -129,6 +151,8 @@ describe('request schemas against DR', () => {
     ['GET /events', EventListQuery],
     ['GET /orders', OrderListQuery],
     ['GET /skus', SkuListQuery],
+    ['GET /fulfillments', FulfillmentListQuery],
+    ['GET /refunds', RefundListQuery],
   ];
   for (const [operation, schema] of queries) {
     it(`${operation} accepts every query parameter DR defines`, () => {
@@ -220,31 +244,66 @@ for (const kind of storeKinds()) {
       await call('POST /orders/{id}', `/orders/${order.id}`, { metadata: { a: 1 } });
       await call('GET /orders', '/orders');
       await call('GET /charges/{id}', `/charges/${order.payment.charges[0].id}`);
+      const fulfillment = await call('POST /fulfillments', '/fulfillments', {
+        orderId: order.id,
+        items: [{ itemId: order.items[0].id, quantity: '1' }],
+        trackingNumber: 'T1',
+      });
+      await call('GET /fulfillments/{id}', `/fulfillments/${fulfillment.id}`);
+      await call('GET /fulfillments', '/fulfillments');
+      await advance(t.api, 5);
+      const refund = await call('POST /refunds', '/refunds', {
+        orderId: order.id,
+        currency: 'USD',
+        amount: 1,
+      });
+      await advance(t.api, 5);
+      await call('GET /refunds/{id}', `/refunds/${refund.id}`);
+      await call('POST /refunds/{id}', `/refunds/${refund.id}`, { metadata: { a: 'b' } });
+      await call('GET /refunds', '/refunds');
+      // a declined, an averse refusal and a blocked order add their own events
+      const averse = await placeOrder(t.otherApi, new Api(t.app, t.otherKeys.publicKey), {
+        card: CARDS.reauthRefusedForcedCompletes,
+      });
+      await t.otherApi.post('/account', { chargebackRiskPolicy: 'averse' });
+      await advance(t.otherApi, 8 * 86_400);
+      await t.otherApi.post('/fulfillments', {
+        orderId: averse.id,
+        items: [{ itemId: averse.items[0].id, quantity: 1 }],
+      });
       const events = await call('GET /events', '/events?limit=100');
       await call('GET /events/{id}', `/events/${events.data[0].id}`);
       // every event's object is the resource it reports, in that resource's shape
-      for (const event of events.data) {
-        const kind = event.type.startsWith('order.charge.')
-          ? 'Charge'
-          : event.type.startsWith('order.')
-            ? 'Order'
-            : event.type.startsWith('checkout.')
-              ? 'Checkout'
-              : event.type.startsWith('sku.')
-                ? 'Sku'
-                : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
-                  ? 'Source'
-                  : 'Customer';
-        const path = {
-          Charge: '/charges/x',
-          Order: '/orders/x',
-          Checkout: '/checkouts/x',
-          Sku: '/skus/x',
-          Source: '/sources/x',
-          Customer: '/customers/x',
-        }[kind];
+      const otherEvents = (await t.otherApi.get('/events?limit=100')).body.data;
+      for (const event of [...events.data, ...otherEvents]) {
+        const path =
+          event.type.startsWith('order.charge.') && event.type !== 'order.charge.reauth.failed'
+            ? '/charges/x'
+            : event.type.startsWith('order.')
+              ? '/orders/x'
+              : event.type.startsWith('checkout.')
+                ? '/checkouts/x'
+                : event.type.startsWith('sku.')
+                  ? '/skus/x'
+                  : event.type.startsWith('fulfillment.')
+                    ? '/fulfillments/x'
+                    : event.type.startsWith('refund.')
+                      ? '/refunds/x'
+                      : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
+                        ? '/sources/x'
+                        : '/customers/x';
         const result = checkContract('GET', path, 200, event.data.object);
-        assert.deepEqual(result.errors, [], `${event.type} carries a ${kind}`);
+        assert.deepEqual(result.errors, [], `${event.type} carries the object of ${path}`);
+      }
+      const seenTypes = new Set([...events.data, ...otherEvents].map((e: any) => e.type));
+      for (const type of [
+        'fulfillment.created',
+        'order.charge.capture.pending',
+        'order.charge.capture.complete',
+        'refund.complete',
+        'order.charge.reauth.failed',
+      ]) {
+        assert.ok(seenTypes.has(type), `the walk saw ${type}`);
       }
       assert.deepEqual(
         IMPLEMENTED.filter((op) => !seen.has(op)),

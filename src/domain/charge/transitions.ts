@@ -37,6 +37,9 @@ export const CHARGE_MACHINE: Machine<ChargeState, ChargeCommand> = {
   name: 'charge',
   states: CHARGE_STATES,
   commands: CHARGE_COMMANDS,
+  initial: ['capturable'],
+  // pending: asynchronous payment methods (not produced yet)
+  external: ['pending'],
   conflictCode: () => 'charge_not_capturable',
   table: {
     pending: {},
@@ -80,6 +83,7 @@ export const OPERATION_MACHINE: Machine<OperationState, OperationCommand> = {
   name: 'charge operation',
   states: OPERATION_STATES,
   commands: OPERATION_COMMANDS,
+  initial: ['pending'],
   conflictCode: () => 'restricted_update',
   table: {
     pending: {

@@ -34,6 +34,9 @@ export const ORDER_MACHINE: Machine<OrderState, OrderCommand> = {
   name: 'order',
   states: ORDER_STATES,
   commands: ORDER_COMMANDS,
+  initial: ['accepted', 'in_review'],
+  // pending_payment: asynchronous payment methods; dispute: disputes (not produced yet)
+  external: ['pending_payment', 'dispute'],
   conflictCode: (state) =>
     state === 'fulfilled' || state === 'complete' || state === 'returned'
       ? 'order_fulfilled'
@@ -84,6 +87,9 @@ export const ITEM_MACHINE: Machine<ItemState, ItemCommand> = {
   name: 'order item',
   states: ITEM_STATES,
   commands: ITEM_COMMANDS,
+  initial: ['created'],
+  // paid and returned: returns and invoicing (not produced yet)
+  external: ['paid', 'returned'],
   conflictCode: () => 'quantity_too_large',
   table: {
     created: {

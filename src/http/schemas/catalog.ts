@@ -9,6 +9,7 @@ import {
   Id,
   Metadata,
   Owner,
+  optional,
   partial,
   Shipping,
   Str,
@@ -38,10 +39,11 @@ const skuProps = {
 export const SkuUpdate = partial(skuProps);
 export type SkuUpdate = Static<typeof SkuUpdate>;
 
-const required = ['countryOfOrigin', 'eccn', 'name', 'taxCode'];
-export const SkuUpsert = Type.Object(skuProps, { additionalProperties: false, required });
+const { eccn, name, taxCode, countryOfOrigin, ...optionalSkuProps } = skuProps;
+const requiredSkuProps = { eccn, name, taxCode, countryOfOrigin };
+export const SkuUpsert = closed({ ...requiredSkuProps, ...optional(optionalSkuProps) });
 export type SkuUpsert = Static<typeof SkuUpsert>;
-export const SkuCreate = Type.Object({ id: Id, ...skuProps }, { additionalProperties: false, required });
+export const SkuCreate = closed({ ...requiredSkuProps, ...optional({ id: Id, ...optionalSkuProps }) });
 export type SkuCreate = Static<typeof SkuCreate>;
 
 const TaxCertificate = closed({

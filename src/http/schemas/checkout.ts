@@ -13,6 +13,7 @@ import {
   Metadata,
   NullableStr,
   Organization,
+  optional,
   ProductDetails,
   PurchaseLocation,
   partial,
@@ -71,18 +72,17 @@ const shared = {
   upstreamId: Str(),
 };
 
-export const CheckoutCreate = Type.Object(
-  {
-    ...shared,
-    currency: Type.String({ minLength: 1, maxLength: 3 }),
-    items: Type.Array(CheckoutItemCreate, { minItems: 1, maxItems: ITEMS_MAX }),
+export const CheckoutCreate = closed({
+  ...optional(shared),
+  currency: Type.String({ minLength: 1, maxLength: 3 }),
+  items: Type.Array(CheckoutItemCreate, { minItems: 1, maxItems: ITEMS_MAX }),
+  ...optional({
     discount: Discount,
     shippingDiscount: Discount,
     taxInclusive: Type.Boolean(),
     disclosures: Disclosures,
-  },
-  { additionalProperties: false, required: ['currency', 'items'] },
-);
+  }),
+});
 export type CheckoutCreate = Static<typeof CheckoutCreate>;
 
 export const CheckoutUpdate = partial({

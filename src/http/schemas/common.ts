@@ -1,4 +1,4 @@
-import { type TSchema, Type } from 'typebox';
+import { type TOptional, type TSchema, Type } from 'typebox';
 import { CHECKOUT_ITEMS_MAX, ID_LENGTH_MAX, PAGE_LIMIT_MAX, STRING_LENGTH_MAX } from '../../limits.js';
 
 /**
@@ -13,6 +13,15 @@ export const closed = <T extends Record<string, TSchema>>(properties: T) =>
 /** An object whose members are all optional, still closed (Type.Partial drops the option). */
 export const partial = <T extends Record<string, TSchema>>(properties: T) =>
   Type.Partial(Type.Object(properties), { additionalProperties: false });
+
+/** Every member optional (for objects with a few required members spread beside them). */
+export function optional<T extends Record<string, TSchema>>(
+  properties: T,
+): { [K in keyof T]: TOptional<T[K]> } {
+  return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, Type.Optional(v)])) as {
+    [K in keyof T]: TOptional<T[K]>;
+  };
+}
 
 export const Str = (max = STRING_LENGTH_MAX) => Type.String({ maxLength: max });
 export const NullableStr = (max = STRING_LENGTH_MAX) =>
@@ -30,17 +39,14 @@ export const Quantity = Type.Union([
 
 export const Metadata = Type.Record(Type.String(), Type.Unknown());
 
-export const Address = Type.Object(
-  {
-    line1: NullableStr(),
-    line2: Str(),
-    city: NullableStr(),
-    postalCode: NullableStr(64),
-    state: NullableStr(64),
-    country: Type.String({ maxLength: 2, minLength: 2 }),
-  },
-  { additionalProperties: false, required: ['country'] },
-);
+export const Address = closed({
+  line1: Type.Optional(NullableStr()),
+  line2: Type.Optional(Str()),
+  city: Type.Optional(NullableStr()),
+  postalCode: Type.Optional(NullableStr(64)),
+  state: Type.Optional(NullableStr(64)),
+  country: Type.String({ maxLength: 2, minLength: 2 }),
+});
 
 const AdditionalAddressInfoProps = {
   neighborhood: NullableStr(),

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { CHARGE_MACHINE, OPERATION_MACHINE } from '../../src/domain/charge/transitions.js';
+import { AppError } from '../../src/domain/errors.js';
+import { FULFILLMENT_MACHINE } from '../../src/domain/fulfillment/transitions.js';
+import { ITEM_MACHINE, ORDER_MACHINE } from '../../src/domain/order/transitions.js';
+import { REFUND_MACHINE } from '../../src/domain/refund/transitions.js';
+import { cellFor, type Machine, move, reachable, render } from '../../src/domain/state-machine.js';
+
+/**
+ * Each aggregate's state table, rendered as text and compared with the checked-in copy beside
+ * this file: a change to a table shows as a readable diff (UPDATE_SNAPSHOTS=1 rewrites them).
+ */
+const MACHINES: [string, Machine<string, string>][] = [
+  ['order', ORDER_MACHINE as Machine<string, string>],
+  ['order-item', ITEM_MACHINE as Machine<string, string>],
+  ['charge', CHARGE_MACHINE as Machine<string, string>],
+  ['charge-operation', OPERATION_MACHINE as Machine<string, string>],
+  ['refund', REFUND_MACHINE as Machine<string, string>],
+  ['fulfillment', FULFILLMENT_MACHINE as Machine<string, string>],
+];
+
+for (const [file, machine] of MACHINES) {
+  describe(`the ${machine.name} state machine`, () => {
+    it('matches its checked-in table', () => {
+      const path = new URL(`./state-machines/${file}.txt`, import.meta.url);
+      const rendered = render(machine);
+      if (process.env['UPDATE_SNAPSHOTS'] === '1') writeFileSync(path, rendered);
+      assert.equal(rendered, readFileSync(path, 'utf8'));
+    });
+
+    it('reaches every state it declares, but for those entered from outside', () => {
+      const seen = reachable(machine);
+      const unreachable = machine.states.filter((s) => !seen.has(s) && !(machine.external ?? []).includes(s));
+      assert.deepEqual(unreachable, []);
+    });
+
+    it('only moves to states it has, and answers a missing cell with a 409 naming the states that allow it', () => {
+      for (const state of machine.states) {
+        for (const command of machine.commands) {
+          const cell = machine.table[state]?.[command];
+          if (cell) {
+            for (const to of cell.to) assert.ok(machine.states.includes(to));
+            assert.throws(() => move(machine, state, command, '__nowhere__'), /may not lead to/);
+            continue;
+          }
+          assert.throws(
+            () => cellFor(machine, state, command, 'id'),
+            (e: AppError) =>
+              e instanceof AppError &&
+              e.status === 409 &&
+              e.message.includes(command) &&
+              e.message.includes(state),
+          );
+        }
+      }
+    });
+  });
+}
+
+describe('terminal states', () => {
+  it('have no exits', () => {
+    const terminal: [Machine<string, string>, string[]][] = [
+      [CHARGE_MACHINE as Machine<string, string>, ['cancelled', 'failed']],
+      [OPERATION_MACHINE as Machine<string, string>, ['complete', 'failed']],
+      [REFUND_MACHINE as Machine<string, string>, ['succeeded', 'failed']],
+      [ITEM_MACHINE as Machine<string, string>, ['fulfilled', 'cancelled', 'blocked']],
+    ];
+    for (const [machine, states] of terminal) {
+      for (const state of states)
+        assert.deepEqual(Object.keys(machine.table[state] ?? {}), [], `${machine.name} ${state}`);
+    }
+    // a cancelled or blocked order only takes metadata updates
+    for (const state of ['cancelled', 'blocked'] as const)
+      assert.deepEqual(Object.keys(ORDER_MACHINE.table[state] ?? {}), ['update']);
+  });
+});
