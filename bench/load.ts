@@ -21,7 +21,7 @@ const pool = new Pool(config.url, {
   keepAliveTimeout: 60_000,
 });
 
-type Step = 'echo' | 'checkout' | 'source' | 'attach' | 'order';
+type Step = 'echo' | 'checkout' | 'source' | 'attach' | 'order' | 'fulfillment';
 const histograms = new Map<Step, hdr.Histogram>();
 const counts = new Map<Step, number>();
 let errors = 0;
@@ -96,7 +96,14 @@ async function lifecycle(): Promise<void> {
   const checkout = await call('checkout', 'POST', '/checkouts', CHECKOUT, config.secretKey);
   const source = await call('source', 'POST', '/payments/sources', CARD, config.publicKey);
   await call('attach', 'POST', `/checkouts/${checkout.id}/sources/${source.id}`, undefined, config.secretKey);
-  await call('order', 'POST', '/orders', { checkoutId: checkout.id }, config.secretKey);
+  const order = await call('order', 'POST', '/orders', { checkoutId: checkout.id }, config.secretKey);
+  await call(
+    'fulfillment',
+    'POST',
+    '/fulfillments',
+    { orderId: order.id, items: [{ itemId: order.items[0].id, quantity: 1 }] },
+    config.secretKey,
+  );
   if (measuring) lifecycles += 1;
 }
 
