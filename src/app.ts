@@ -19,6 +19,7 @@ import { refundRoutes } from './http/routes/refunds.js';
 import { skuRoutes } from './http/routes/skus.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { testHelperRoutes } from './http/routes/test-helpers.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
 import { compileValidator } from './http/validation.js';
 import { BODY_LIMIT_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
 import { Authenticator } from './services/accounts.js';
@@ -30,7 +31,13 @@ const ROUTE_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'D
  * The HTTP app: plugins and routes registered by hand, in order. No listening here (main.ts and
  * tests decide that).
  */
-export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+export interface AppHooks {
+  /** something was written that may have events to deliver: wake the delivery worker */
+  wakeDeliveries?: () => void;
+}
+
+export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<FastifyInstance> {
+  const wake = hooks.wakeDeliveries ?? (() => {});
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // one debug line per request (onResponse below) instead of Fastify's two info lines
@@ -71,6 +78,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     reply.header('x-dr-requestid', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && reply.statusCode < 500) wake();
     request.log.debug(
       {
         reqId: request.id,
@@ -116,6 +124,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   eventRoutes(app, deps);
   accountRoutes(app, deps);
   testHelperRoutes(app, deps);
+  webhookRoutes(app, deps, wake);
 
   for (const [url, known] of [...methodsByPath]) {
     const missing = ROUTE_METHODS.filter((m) => !known.has(m));

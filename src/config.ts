@@ -14,6 +14,8 @@ export interface ServeConfig extends StoreConfig {
   secretKey: string | undefined;
   publicKey: string | undefined;
   logLevel: string;
+  /** TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=deny refuses private webhook addresses (shared deployments) */
+  webhookPrivateAddresses: 'allow' | 'deny';
 }
 
 export const DEFAULT_PORT = 8080;
@@ -52,7 +54,15 @@ export function serveConfig(flags: ServeFlags, env: Env): ServeConfig {
     secretKey: nonEmpty(env['TRIBUTARY_SECRET_KEY']),
     publicKey: nonEmpty(env['TRIBUTARY_PUBLIC_KEY']),
     logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
+    webhookPrivateAddresses: privateAddresses(env['TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES']),
   });
+}
+
+function privateAddresses(value: string | undefined): 'allow' | 'deny' {
+  const v = nonEmpty(value)?.toLowerCase() ?? 'allow';
+  if (v !== 'allow' && v !== 'deny')
+    throw new Error(`TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES must be allow or deny, not '${value}'`);
+  return v;
 }
 
 export function describeStore(config: StoreConfig): string {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { describeStore, type ServeConfig } from './config.js';
+import { DeliveryWorker } from './jobs/deliveries.js';
 import { realClock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { SHUTDOWN_GRACE_MS } from './limits.js';
@@ -30,12 +31,21 @@ export async function serve(
     ...(config.publicKey ? { publicKey: config.publicKey } : {}),
   };
   const boot = await bootstrapAccount(store, pinned, Date.now());
-  const deps = { store, processor: new Simulator(), clock: realClock, logger: log };
-  const app = await buildApp(deps);
+  const deps = {
+    store,
+    processor: new Simulator(),
+    clock: realClock,
+    logger: log,
+    settings: { webhookPrivateAddresses: config.webhookPrivateAddresses },
+  };
+  // events are delivered to webhooks from the outbox by this worker
+  const deliveries = new DeliveryWorker(deps);
+  const app = await buildApp(deps, { wakeDeliveries: () => deliveries.wake() });
   await app.listen({ port: config.port, host: config.host });
   // settlements, review outcomes and chargebacks happen by themselves as time passes
   const worker = new TaskWorker(deps);
   worker.start();
+  deliveries.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
@@ -56,6 +66,7 @@ export async function serve(
     closing ??= (async () => {
       await app.close();
       await worker.stop();
+      await deliveries.stop();
       await store.close();
     })();
     return closing;

@@ -5,12 +5,21 @@ import type { PaymentProcessor } from '../processor/processor.js';
 import type { AccountRecord, EventRecord, Json } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
+/** Behaviour an operator chooses (flags and environment). */
+export interface Settings {
+  /** `deny` refuses webhook addresses that are loopback, private or link-local (shared deployments) */
+  webhookPrivateAddresses: 'allow' | 'deny';
+}
+
+export const DEFAULT_SETTINGS: Settings = { webhookPrivateAddresses: 'allow' };
+
 /** What every service needs, passed explicitly. */
 export interface Deps {
   store: Store;
   processor: PaymentProcessor;
   clock: SystemClock;
   logger: Logger;
+  settings?: Settings;
 }
 
 /** Who is calling: the account behind the API key, and the kind of key. */

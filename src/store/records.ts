@@ -368,6 +368,60 @@ export interface EventRecord {
   object: Json;
   previousAttributes: Json | null;
   createdAt: number;
+  /** the webhooks it went to: set when it is appended (read back from the store) */
+  webhookIds?: string[];
+}
+
+export interface WebhookRecord {
+  accountId: string;
+  id: string;
+  address: string;
+  types: string[];
+  apiVersion: string;
+  enabled: boolean;
+  transportType: 'HTTP' | 'OAUTH';
+  authentication: { username: string; password: string } | null;
+  secret: string;
+  /** after a rotation, the old secret signs too until `previousSecretUntil` */
+  previousSecret: string | null;
+  previousSecretUntil: number | null;
+  disabledReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/** One event to one webhook, until delivered or given up. */
+export interface DeliveryRecord {
+  accountId: string;
+  id: string;
+  eventId: string;
+  webhookId: string;
+  state: DeliveryState;
+  attempts: number;
+  /** when the first attempt was due (account clock): the retry schedule counts from here */
+  firstDueAt: number;
+  nextAttemptAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeliveryAttemptRecord {
+  accountId: string;
+  id: string;
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  webhookId: string;
+  number: number;
+  /** when the attempt was due, and when it was made (account clock) */
+  scheduledAt: number;
+  attemptedAt: number;
+  durationMs: number;
+  status: number | null;
+  error: string | null;
+  outcome: 'delivered' | 'failed';
 }
 
 /** A page request, resolved by the list queries: newest first, cursors by object id. */

@@ -323,6 +323,57 @@ export interface EventsTable {
   object: Json;
   previous_attributes: Json | null;
   created_at: number;
+  webhook_ids: Json;
+}
+
+export interface WebhooksTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  address: string;
+  types: Json;
+  api_version: string;
+  enabled: Flag;
+  transport_type: string;
+  authentication: Json | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  disabled_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveriesTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  state: string;
+  attempts: number;
+  first_due_at: number;
+  next_attempt_at: number;
+  lease_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryAttemptsTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  webhook_id: string;
+  number: number;
+  scheduled_at: number;
+  attempted_at: number;
+  duration_ms: number;
+  status: number | null;
+  error: string | null;
+  outcome: string;
 }
 
 export interface Database {
@@ -345,4 +396,7 @@ export interface Database {
   refunds: RefundsTable;
   tasks: TasksTable;
   events: EventsTable;
+  webhooks: WebhooksTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
 }

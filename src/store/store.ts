@@ -11,6 +11,7 @@ import { RefundsRepo } from './repos/refunds.js';
 import { SkusRepo } from './repos/skus.js';
 import { SourcesRepo } from './repos/sources.js';
 import { TasksRepo } from './repos/tasks.js';
+import { WebhooksRepo } from './repos/webhooks.js';
 import type { Database } from './schema.js';
 
 /**
@@ -39,6 +40,7 @@ export class Tx {
   readonly fulfillments: FulfillmentsRepo;
   readonly refunds: RefundsRepo;
   readonly tasks: TasksRepo;
+  readonly webhooks: WebhooksRepo;
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.accounts = new AccountsRepo(db, dialect);
@@ -52,5 +54,6 @@ export class Tx {
     this.fulfillments = new FulfillmentsRepo(db, dialect);
     this.refunds = new RefundsRepo(db, dialect);
     this.tasks = new TasksRepo(db, dialect);
+    this.webhooks = new WebhooksRepo(db, dialect);
   }
 }

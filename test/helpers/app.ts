@@ -5,7 +5,7 @@ import type { SystemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { Simulator } from '../../src/processor/simulator/simulator.js';
 import { createAccount, type KeyPair } from '../../src/services/accounts.js';
-import type { Deps } from '../../src/services/context.js';
+import type { Deps, Settings } from '../../src/services/context.js';
 import type { Store } from '../../src/store/store.js';
 import { checkContract } from './contract.js';
 import { openTestStore, type StoreKind, type TestStore } from './stores.js';
@@ -123,6 +123,8 @@ export interface TestApp {
   store: Store;
   kind: StoreKind;
   deps: Deps;
+  /** the first account, behind `api` */
+  accountId: string;
   keys: KeyPair;
   /** a second account, for isolation checks */
   otherKeys: KeyPair;
@@ -135,7 +137,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(kind: StoreKind, options: { clock?: SystemClock } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  kind: StoreKind,
+  options: { clock?: SystemClock; settings?: Settings } = {},
+): Promise<TestApp> {
   const testStore: TestStore = await openTestStore(kind);
   const { store } = testStore;
   const deps: Deps = {
@@ -143,17 +148,19 @@ export async function buildTestApp(kind: StoreKind, options: { clock?: SystemClo
     processor: new Simulator(),
     clock: options.clock ?? { nowMs: () => Date.now() },
     logger: createLogger({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
+    ...(options.settings ? { settings: options.settings } : {}),
   };
   const app = await buildApp(deps);
   await app.ready();
   const now = Date.now();
-  const { keys } = await createAccount(store, 'Test account', now);
+  const { keys, account } = await createAccount(store, 'Test account', now);
   const { keys: otherKeys } = await createAccount(store, 'Other account', now);
   return {
     app,
     store,
     kind,
     deps,
+    accountId: account.id,
     keys,
     otherKeys,
     api: new Api(app, keys.secretKey),

@@ -34,6 +34,9 @@ const EXTRA_PROPERTIES: Record<string, Record<string, Schema>> = {
   Capture: { fulfillmentId: { type: 'string' } },
   // seed 002's payment_authorization_failed error has a `description`
   Error: { description: { type: 'string' } },
+  // Tributary returns a webhook's signing secret when it is made or rotated; DR's own webhook
+  // example shows liveMode
+  Webhook: { secret: { type: 'string' }, liveMode: { type: 'boolean' } },
 };
 
 function strict(schemas: Record<string, Schema>): Record<string, Schema> {
@@ -53,6 +56,9 @@ function strict(schemas: Record<string, Schema>): Record<string, Schema> {
     const schema = copy[name] as { properties: Record<string, Schema> };
     Object.assign(schema.properties, extra);
   }
+  // the document's apiVersion enum holds the placeholder '<YYYY-MM-DD>' itself: allow real dates
+  const webhook = copy['Webhook'] as { properties: Record<string, Schema> };
+  webhook.properties['apiVersion'] = { type: 'string', pattern: '^(default|latest|\\d{4}-\\d{2}-\\d{2})$' };
   // SPEC §1: no pendingWebhooks; the required name is digitalriverVersion (as on the wire)
   const event = copy['Event'] as { required: string[] };
   event.required = event.required.filter((r) => r !== 'pendingWebhooks');
@@ -89,10 +95,24 @@ for (const status of [400, 401, 403, 409, 429, 500])
  */
 const DOCUMENTED_ERRORS = new Set(['POST /checkouts/{id}/sources/{sourceId} 409']);
 
+/**
+ * DR's document types GET /webhooks as a bare array while its description (and every other DR
+ * list) says {hasMore, data}: Tributary follows the description.
+ */
+const webhookList = ajv.compile({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    hasMore: { type: 'boolean' },
+    data: { type: 'array', items: { $ref: 'dr#/components/schemas/Webhook' } },
+  },
+});
+
 const cache = new Map<string, ValidateFunction | null>();
 
 function validatorFor(method: string, path: string, status: number): ValidateFunction | null | undefined {
   const key = `${method} ${path.replace(/^\/fulfillments\/ful_[^/]+$/, '/fulfillments/{id}')} ${status}`;
+  if (key === 'GET /webhooks 200') return webhookList;
   const outside = OUTSIDE_DOCUMENT[key];
   if (outside) return ajv.getSchema(`dr#/components/schemas/${outside}`) ?? null;
   const match = templates

@@ -8,6 +8,7 @@ import { FulfillmentListQuery } from '../../src/http/routes/fulfillments.js';
 import { OrderListQuery } from '../../src/http/routes/orders.js';
 import { RefundListQuery } from '../../src/http/routes/refunds.js';
 import { SkuListQuery } from '../../src/http/routes/skus.js';
+import { WebhookListQuery } from '../../src/http/routes/webhooks.js';
 import {
   CreditSourceCreate,
   CustomerCreate,
@@ -19,6 +20,7 @@ import {
 import { CheckoutCreate, CheckoutUpdate, OrderUpdate } from '../../src/http/schemas/checkout.js';
 import { FulfillmentCreate } from '../../src/http/schemas/fulfillment.js';
 import { RefundCreate, RefundUpdate } from '../../src/http/schemas/refund.js';
+import { WebhookCreate, WebhookUpdate } from '../../src/http/schemas/webhook.js';
 import { Api, buildTestApp, type TestApp } from '../helpers/app.js';
 import { checkContract, contractDocument } from '../helpers/contract.js';
 import {
@@ -70,6 +72,11 @@ const IMPLEMENTED = [
   'DELETE /skus/{id}',
   'POST /sources',
   'GET /sources/{id}',
+  'GET /webhooks',
+  'POST /webhooks',
+  'GET /webhooks/{id}',
+  'PATCH /webhooks/{id}',
+  'DELETE /webhooks/{id}',
 ];
 
 type Json = Record<string, any>;
@@ -133,6 +140,8 @@ describe('request schemas against DR', () => {
     ['POST /fulfillments', FulfillmentCreate],
     ['POST /refunds', RefundCreate],
     ['POST /refunds/{id}', RefundUpdate],
+    ['POST /webhooks', WebhookCreate],
+    ['PATCH /webhooks/{id}', WebhookUpdate],
   ];
   for (const [operation, schema] of bodies) {
     it(`${operation} accepts every field DR defines, and refuses others`, () => {
@@ -153,6 +162,7 @@ describe('request schemas against DR', () => {
     ['GET /skus', SkuListQuery],
     ['GET /fulfillments', FulfillmentListQuery],
     ['GET /refunds', RefundListQuery],
+    ['GET /webhooks', WebhookListQuery],
   ];
   for (const [operation, schema] of queries) {
     it(`${operation} accepts every query parameter DR defines`, () => {
@@ -261,6 +271,14 @@ for (const kind of storeKinds()) {
       await call('GET /refunds/{id}', `/refunds/${refund.id}`);
       await call('POST /refunds/{id}', `/refunds/${refund.id}`, { metadata: { a: 'b' } });
       await call('GET /refunds', '/refunds');
+      const webhook = await call('POST /webhooks', '/webhooks', {
+        types: ['order.*'],
+        address: 'http://127.0.0.1:9/hooks',
+      });
+      await call('PATCH /webhooks/{id}', `/webhooks/${webhook.id}`, { enabled: false });
+      await call('GET /webhooks/{id}', `/webhooks/${webhook.id}`);
+      await call('GET /webhooks', '/webhooks');
+      await call('DELETE /webhooks/{id}', `/webhooks/${webhook.id}`);
       // a declined, an averse refusal and a blocked order add their own events
       const averse = await placeOrder(t.otherApi, new Api(t.app, t.otherKeys.publicKey), {
         card: CARDS.reauthRefusedForcedCompletes,
@@ -289,9 +307,11 @@ for (const kind of storeKinds()) {
                     ? '/fulfillments/x'
                     : event.type.startsWith('refund.')
                       ? '/refunds/x'
-                      : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
-                        ? '/sources/x'
-                        : '/customers/x';
+                      : event.type.startsWith('webhook.')
+                        ? '/webhooks/x'
+                        : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
+                          ? '/sources/x'
+                          : '/customers/x';
         const result = checkContract('GET', path, 200, event.data.object);
         assert.deepEqual(result.errors, [], `${event.type} carries the object of ${path}`);
       }

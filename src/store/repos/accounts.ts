@@ -41,6 +41,9 @@ const ACCOUNT_DATA_TABLES = [
   'refunds',
   'tasks',
   'events',
+  'webhooks',
+  'deliveries',
+  'delivery_attempts',
 ] as const;
 
 export class AccountsRepo extends Repo {

@@ -29,7 +29,15 @@ export abstract class Repo {
   }
 }
 
-type ListedTable = 'skus' | 'customers' | 'sources' | 'checkouts' | 'orders' | 'charges' | 'events';
+type ListedTable =
+  | 'skus'
+  | 'customers'
+  | 'sources'
+  | 'checkouts'
+  | 'orders'
+  | 'charges'
+  | 'events'
+  | 'webhooks';
 
 export interface ReadOptions {
   lock?: boolean;

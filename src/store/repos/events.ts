@@ -1,10 +1,13 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
+import { subscribes } from '../../domain/webhook/match.js';
+import { newUuid } from '../../lib/ids.js';
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
 import { paginate, whereIn, whereTimeRange } from '../paging.js';
-import type { EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
+import type { DeliveryRecord, EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
 import type { EventsTable } from '../schema.js';
 import { Repo } from './base.js';
+import { WebhooksRepo } from './webhooks.js';
 
 const toEvent = (row: Selectable<EventsTable>): EventRecord => ({
   accountId: row.account_id,
@@ -13,6 +16,7 @@ const toEvent = (row: Selectable<EventsTable>): EventRecord => ({
   object: fromJson(row.object),
   previousAttributes: fromJsonOrNull<Json>(row.previous_attributes),
   createdAt: row.created_at,
+  webhookIds: fromJson<string[]>(row.webhook_ids),
 });
 
 export interface EventFilters {
@@ -25,21 +29,56 @@ export interface EventFilters {
 
 /** The event table is the outbox: events are appended in the transaction of their change. */
 export class EventsRepo extends Repo {
+  /**
+   * Appends events in the caller's transaction, with a delivery for every enabled webhook that
+   * subscribes to each: what commits is delivered, and nothing is delivered that did not commit.
+   */
   async append(events: readonly EventRecord[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db
-      .insertInto('events')
-      .values(
-        events.map((e) => ({
-          account_id: e.accountId,
-          id: e.id,
-          type: e.type,
-          object: toJson(e.object),
-          previous_attributes: toJsonOrNull(e.previousAttributes),
-          created_at: e.createdAt,
-        })),
-      )
+    const accountIds = [...new Set(events.map((e) => e.accountId))];
+    const hooks = await this.db
+      .selectFrom('webhooks')
+      .select(['account_id', 'id', 'types'])
+      .where('account_id', 'in', accountIds)
+      .where('enabled', '=', 1)
+      .orderBy('seq')
       .execute();
+    const subscriptions = hooks.map((h) => ({
+      accountId: h.account_id,
+      id: h.id,
+      types: fromJson<string[]>(h.types),
+    }));
+    const deliveries: DeliveryRecord[] = [];
+    const rows = events.map((e) => {
+      const webhookIds = subscriptions
+        .filter((h) => h.accountId === e.accountId && subscribes(h.types, e.type))
+        .map((h) => h.id);
+      for (const webhookId of webhookIds) {
+        deliveries.push({
+          accountId: e.accountId,
+          id: newUuid(),
+          eventId: e.id,
+          webhookId,
+          state: 'pending',
+          attempts: 0,
+          firstDueAt: e.createdAt,
+          nextAttemptAt: e.createdAt,
+          createdAt: e.createdAt,
+          updatedAt: e.createdAt,
+        });
+      }
+      return {
+        account_id: e.accountId,
+        id: e.id,
+        type: e.type,
+        object: toJson(e.object),
+        previous_attributes: toJsonOrNull(e.previousAttributes),
+        created_at: e.createdAt,
+        webhook_ids: toJson(webhookIds),
+      };
+    });
+    await this.db.insertInto('events').values(rows).execute();
+    await new WebhooksRepo(this.db, this.dialect).insertDeliveries(deliveries);
   }
 
   async get(accountId: string, id: string): Promise<EventRecord | undefined> {

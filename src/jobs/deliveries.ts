@@ -1,0 +1,303 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import { Agent, request } from 'undici';
+import { isDeniedAddress } from '../domain/webhook/address.js';
+import { DELIVERY_TIMEOUT_MS, nextAttemptAt } from '../domain/webhook/schedule.js';
+import { accountNow } from '../lib/clock.js';
+import { newUuid } from '../lib/ids.js';
+import { signatureHeaders } from '../lib/webhook-signature.js';
+import { DEFAULT_SETTINGS, type Deps, newEvent } from '../services/context.js';
+import type { DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
+import { eventToWire } from '../wire/event.js';
+import { webhookToWire } from '../wire/webhook.js';
+
+/**
+ * Webhook delivery from the event outbox. Deliveries are rows written with their events, so a
+ * worker only ever sees what committed. It claims due deliveries with a lease (several workers or
+ * processes never send the same attempt twice; a crashed worker's claims come back), POSTs each
+ * event, signed, with a 3 s timeout over keep-alive connections, and records every attempt.
+ * Only 2xx delivers; 3xx fails and is never followed; 410 disables the webhook; anything else is
+ * retried on the published schedule, and a webhook failing for the whole window is disabled.
+ */
+
+export const DELIVERY_CONCURRENCY_MAX = 64;
+/** So that one slow receiver cannot take every slot. */
+export const DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX = 16;
+const LEASE_MS = 30_000;
+const POLL_BUSY_MS = 10;
+const POLL_IDLE_MS = 100;
+const RESPONSE_BODY_KEPT_MAX = 1_000;
+const ERROR_TEXT_MAX = 500;
+const USER_AGENT = 'Tributary-Webhooks/1';
+
+type Lookup = (
+  hostname: string,
+  options: object,
+  callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+) => void;
+
+/** DNS that refuses names resolving to denied addresses (checked at connect: no rebinding). */
+const guardedLookup: Lookup = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const list = addresses as LookupAddress[];
+    const denied = list.find((a) => isDeniedAddress(a.address));
+    if (denied) {
+      const refused: NodeJS.ErrnoException = new Error(
+        `${hostname} resolves to ${denied.address}, a private address (denied)`,
+      );
+      refused.code = 'EADDRDENIED';
+      return callback(refused, []);
+    }
+    if ((options as { all?: boolean }).all) return callback(null, list);
+    const first = list[0];
+    return first
+      ? callback(null, first.address, first.family)
+      : callback(new Error(`${hostname} has no address`), []);
+  });
+};
+
+interface Outcome {
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export class DeliveryWorker {
+  private readonly agent: Agent;
+  private readonly deny: boolean;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly perWebhook = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private stopped = true;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly options: { concurrency?: number; perWebhook?: number } = {},
+  ) {
+    this.deny = (deps.settings ?? DEFAULT_SETTINGS).webhookPrivateAddresses === 'deny';
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connections: this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX,
+      headersTimeout: DELIVERY_TIMEOUT_MS,
+      bodyTimeout: DELIVERY_TIMEOUT_MS,
+      maxRedirections: 0,
+      ...(this.deny ? { connect: { lookup: guardedLookup } } : {}),
+    } as ConstructorParameters<typeof Agent>[0]);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Look for due deliveries now (after events were appended or the clock moved). */
+  wake(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer.unref();
+  }
+
+  private get capacity(): number {
+    return (this.options.concurrency ?? DELIVERY_CONCURRENCY_MAX) - this.inFlight.size;
+  }
+
+  /** Claims what is due and starts sending; returns how many it started. */
+  async tick(): Promise<number> {
+    if (this.ticking) return 0;
+    this.ticking = true;
+    let started = 0;
+    try {
+      const free = this.capacity;
+      if (free > 0) {
+        const busy = [...this.perWebhook]
+          .filter(([, n]) => n >= (this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX))
+          .map(([id]) => id);
+        const claimed = await this.deps.store.transaction((tx) =>
+          tx.webhooks.claimDue(this.deps.clock.nowMs(), free, busy, LEASE_MS),
+        );
+        for (const { delivery, clockOffsetMs } of claimed) {
+          started += 1;
+          this.perWebhook.set(delivery.webhookId, (this.perWebhook.get(delivery.webhookId) ?? 0) + 1);
+          const sending: Promise<void> = this.send(delivery, clockOffsetMs)
+            .catch((error: unknown) =>
+              this.deps.logger.error({ err: error, delivery: delivery.id }, 'delivery failed unexpectedly'),
+            )
+            .finally(() => {
+              this.inFlight.delete(sending);
+              const n = (this.perWebhook.get(delivery.webhookId) ?? 1) - 1;
+              if (n > 0) this.perWebhook.set(delivery.webhookId, n);
+              else this.perWebhook.delete(delivery.webhookId);
+              this.wake();
+            });
+          this.inFlight.add(sending);
+        }
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'claiming deliveries failed');
+    } finally {
+      this.ticking = false;
+      this.schedule(started > 0 ? POLL_BUSY_MS : POLL_IDLE_MS);
+    }
+    return started;
+  }
+
+  /** Waits until nothing is in flight and nothing is due (tests, benchmarks, shutdown). */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      await Promise.all([...this.inFlight]);
+      if ((await this.tick()) === 0 && this.inFlight.size === 0) return;
+    }
+    throw new Error('deliveries did not drain in time');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.all([...this.inFlight]);
+    await this.agent.close();
+  }
+
+  private async send(delivery: DeliveryRecord, clockOffsetMs: number): Promise<void> {
+    const loaded = await this.deps.store.read(async (tx) => ({
+      event: await tx.events.get(delivery.accountId, delivery.eventId),
+      webhook: await tx.webhooks.get(delivery.accountId, delivery.webhookId),
+    }));
+    if (!loaded.event || !loaded.webhook) {
+      await this.deps.store.transaction((tx) =>
+        tx.webhooks.finishAttempt({
+          ...delivery,
+          state: 'cancelled',
+          updatedAt: accountNow(this.deps.clock, clockOffsetMs),
+        }),
+      );
+      return;
+    }
+    const outcome = await this.post(loaded.webhook, loaded.event, clockOffsetMs);
+    await this.record(delivery, loaded.event, loaded.webhook, outcome, clockOffsetMs);
+  }
+
+  private async post(webhook: WebhookRecord, event: EventRecord, clockOffsetMs: number): Promise<Outcome> {
+    const body = JSON.stringify(eventToWire(event));
+    const now = accountNow(this.deps.clock, clockOffsetMs);
+    const secrets = [webhook.secret];
+    if (webhook.previousSecret && (webhook.previousSecretUntil ?? 0) > now)
+      secrets.push(webhook.previousSecret);
+    // signed with real time, so that receivers' replay windows hold even on a moved test clock
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      ...signatureHeaders({
+        messageId: event.id,
+        body,
+        timestampSeconds: Math.floor(Date.now() / 1000),
+        secrets,
+      }),
+    };
+    if (webhook.authentication) {
+      const { username, password } = webhook.authentication;
+      headers['authorization'] = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    }
+    const started = process.hrtime.bigint();
+    const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
+    try {
+      const url = new URL(webhook.address);
+      if (this.deny && isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0 && isDeniedAddress(url.hostname)) {
+        return { status: null, error: `${url.hostname} is a private address (denied)`, durationMs: 0 };
+      }
+      const response = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      const text = (await response.body.text()).slice(0, RESPONSE_BODY_KEPT_MAX);
+      const status = response.statusCode;
+      const error =
+        status >= 200 && status < 300
+          ? null
+          : status >= 300 && status < 400
+            ? `redirect to ${String(response.headers['location'] ?? '?')} (not followed)`
+            : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      return { status, error, durationMs: elapsed() };
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      const timedOut =
+        e.name === 'TimeoutError' ||
+        e.name === 'AbortError' ||
+        e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        e.code === 'UND_ERR_BODY_TIMEOUT';
+      const detail = timedOut
+        ? `timed out after ${DELIVERY_TIMEOUT_MS} ms`
+        : `${e.cause?.code ?? e.code ?? e.name}: ${e.cause?.message ?? e.message}`;
+      return { status: null, error: detail.slice(0, ERROR_TEXT_MAX), durationMs: elapsed() };
+    }
+  }
+
+  private async record(
+    delivery: DeliveryRecord,
+    event: EventRecord,
+    webhook: WebhookRecord,
+    outcome: Outcome,
+    clockOffsetMs: number,
+  ): Promise<void> {
+    const now = accountNow(this.deps.clock, clockOffsetMs);
+    const delivered = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    const number = delivery.attempts + 1;
+    const next = delivered
+      ? null
+      : nextAttemptAt(delivery.firstDueAt, delivery.nextAttemptAt, number, Math.random());
+    const gone = outcome.status === 410;
+    const giveUp = !delivered && (gone || next === null);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.webhooks.insertAttempt({
+        accountId: delivery.accountId,
+        id: newUuid(),
+        deliveryId: delivery.id,
+        eventId: event.id,
+        eventType: event.type,
+        webhookId: webhook.id,
+        number,
+        scheduledAt: delivery.nextAttemptAt,
+        attemptedAt: Math.max(now, delivery.nextAttemptAt),
+        durationMs: outcome.durationMs,
+        status: outcome.status,
+        error: outcome.error,
+        outcome: delivered ? 'delivered' : 'failed',
+      });
+      await tx.webhooks.finishAttempt({
+        ...delivery,
+        state: delivered ? 'delivered' : giveUp ? 'failed' : 'pending',
+        attempts: number,
+        nextAttemptAt: next ?? delivery.nextAttemptAt,
+        updatedAt: now,
+      });
+      if (giveUp) {
+        const current = await tx.webhooks.get(webhook.accountId, webhook.id, { lock: true });
+        if (current?.enabled) {
+          const reason = gone
+            ? `the receiver answered 410 Gone at ${new Date(now).toISOString()}`
+            : 'deliveries kept failing for 72 hours';
+          const disabled: WebhookRecord = {
+            ...current,
+            enabled: false,
+            disabledReason: reason,
+            updatedAt: now,
+          };
+          await tx.webhooks.update(disabled);
+          await tx.events.append([
+            newEvent(webhook.accountId, 'webhook.disabled', webhookToWire(disabled), now),
+          ]);
+        }
+      }
+    });
+  }
+}

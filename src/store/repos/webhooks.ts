@@ -1,0 +1,322 @@
+import { type Selectable, sql } from 'kysely';
+import { subscribes } from '../../domain/webhook/match.js';
+import { flag, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
+import { paginate } from '../paging.js';
+import type { DeliveryAttemptRecord, DeliveryRecord, Page, PageQuery, WebhookRecord } from '../records.js';
+import type { DeliveriesTable, DeliveryAttemptsTable, WebhooksTable } from '../schema.js';
+import { type ReadOptions, Repo } from './base.js';
+
+const toWebhook = (row: Selectable<WebhooksTable>): WebhookRecord => ({
+  accountId: row.account_id,
+  id: row.id,
+  address: row.address,
+  types: fromJson<string[]>(row.types),
+  apiVersion: row.api_version,
+  enabled: row.enabled === 1,
+  transportType: row.transport_type as WebhookRecord['transportType'],
+  authentication: fromJsonOrNull<WebhookRecord['authentication'] & object>(row.authentication),
+  secret: row.secret,
+  previousSecret: row.previous_secret,
+  previousSecretUntil: row.previous_secret_until,
+  disabledReason: row.disabled_reason,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toRow = (w: WebhookRecord) => ({
+  account_id: w.accountId,
+  id: w.id,
+  address: w.address,
+  types: toJson(w.types),
+  api_version: w.apiVersion,
+  enabled: flag(w.enabled),
+  transport_type: w.transportType,
+  authentication: toJsonOrNull(w.authentication),
+  secret: w.secret,
+  previous_secret: w.previousSecret,
+  previous_secret_until: w.previousSecretUntil,
+  disabled_reason: w.disabledReason,
+  created_at: w.createdAt,
+  updated_at: w.updatedAt,
+});
+
+const toDelivery = (row: Selectable<DeliveriesTable>): DeliveryRecord => ({
+  accountId: row.account_id,
+  id: row.id,
+  eventId: row.event_id,
+  webhookId: row.webhook_id,
+  state: row.state as DeliveryRecord['state'],
+  attempts: row.attempts,
+  firstDueAt: row.first_due_at,
+  nextAttemptAt: row.next_attempt_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toAttempt = (row: Selectable<DeliveryAttemptsTable>): DeliveryAttemptRecord => ({
+  accountId: row.account_id,
+  id: row.id,
+  deliveryId: row.delivery_id,
+  eventId: row.event_id,
+  eventType: row.event_type,
+  webhookId: row.webhook_id,
+  number: row.number,
+  scheduledAt: row.scheduled_at,
+  attemptedAt: row.attempted_at,
+  durationMs: row.duration_ms,
+  status: row.status,
+  error: row.error,
+  outcome: row.outcome as DeliveryAttemptRecord['outcome'],
+});
+
+export class WebhooksRepo extends Repo {
+  async insert(webhook: WebhookRecord): Promise<void> {
+    await this.db.insertInto('webhooks').values(toRow(webhook)).execute();
+  }
+
+  async update(webhook: WebhookRecord): Promise<void> {
+    const { account_id, id, created_at, ...changes } = toRow(webhook);
+    await this.db
+      .updateTable('webhooks')
+      .set(changes)
+      .where('account_id', '=', account_id)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async get(accountId: string, id: string, options: ReadOptions = {}): Promise<WebhookRecord | undefined> {
+    let q = this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id);
+    if (options.lock && this.locks) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    return row ? toWebhook(row) : undefined;
+  }
+
+  async getMany(accountId: string, ids: readonly string[]): Promise<Map<string, WebhookRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((r) => [r.id, toWebhook(r)]));
+  }
+
+  async delete(accountId: string, id: string): Promise<void> {
+    await this.db.deleteFrom('webhooks').where('account_id', '=', accountId).where('id', '=', id).execute();
+  }
+
+  /** Enabled webhooks of an account subscribed to an event type. */
+  async subscribers(accountId: string, eventType: string): Promise<WebhookRecord[]> {
+    const rows = await this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('enabled', '=', 1)
+      .execute();
+    return rows.map(toWebhook).filter((w) => subscribes(w.types, eventType));
+  }
+
+  /** Webhooks newest first; `types` keeps those subscribed to any of the given event types. */
+  async list(
+    accountId: string,
+    filters: { types?: readonly string[] | undefined },
+    page: PageQuery,
+  ): Promise<Page<WebhookRecord>> {
+    const q = this.db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId);
+    if (!filters.types) {
+      const result = await paginate<Selectable<WebhooksTable>>(q, page, (id) =>
+        this.seqOf('webhooks', accountId, id),
+      );
+      return { data: result.data.map(toWebhook), hasMore: result.hasMore };
+    }
+    // few webhooks per account: filter in memory, then page
+    const all = (await q.orderBy('seq', 'desc').execute()).map(toWebhook);
+    const wanted = filters.types;
+    const matching = all.filter((w) => wanted.some((t) => subscribes(w.types, t) || w.types.includes(t)));
+    let start = 0;
+    if (page.startingAfter) start = matching.findIndex((w) => w.id === page.startingAfter) + 1;
+    const data = matching.slice(start, start + page.limit);
+    return { data, hasMore: matching.length > start + page.limit };
+  }
+
+  // deliveries -----------------------------------------------------------------------------------
+
+  async insertDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.db
+      .insertInto('deliveries')
+      .values(
+        deliveries.map((d) => ({
+          account_id: d.accountId,
+          id: d.id,
+          event_id: d.eventId,
+          webhook_id: d.webhookId,
+          state: d.state,
+          attempts: d.attempts,
+          first_due_at: d.firstDueAt,
+          next_attempt_at: d.nextAttemptAt,
+          lease_until: 0,
+          created_at: d.createdAt,
+          updated_at: d.updatedAt,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * Claims due deliveries of enabled webhooks (due by each account's clock) for `leaseMs` of real
+   * time: other workers skip them until the lease ends, so a crashed worker's claims come back.
+   */
+  async claimDue(
+    realNowMs: number,
+    limit: number,
+    busyWebhooks: readonly string[],
+    leaseMs: number,
+  ): Promise<{ delivery: DeliveryRecord; clockOffsetMs: number }[]> {
+    let q = this.db
+      .selectFrom('deliveries')
+      .innerJoin('accounts', 'accounts.id', 'deliveries.account_id')
+      .innerJoin('webhooks', (join) =>
+        join
+          .onRef('webhooks.account_id', '=', 'deliveries.account_id')
+          .onRef('webhooks.id', '=', 'deliveries.webhook_id'),
+      )
+      .selectAll('deliveries')
+      .select('accounts.clock_offset_ms')
+      .where('deliveries.state', '=', 'pending')
+      .where('webhooks.enabled', '=', 1)
+      .where('deliveries.lease_until', '<', realNowMs)
+      .where((eb) =>
+        eb(
+          'deliveries.next_attempt_at',
+          '<=',
+          eb(eb.val(realNowMs), '+', eb.ref('accounts.clock_offset_ms')),
+        ),
+      )
+      .orderBy('deliveries.next_attempt_at')
+      .limit(limit);
+    if (busyWebhooks.length > 0) q = q.where('deliveries.webhook_id', 'not in', [...busyWebhooks]);
+    if (this.locks) q = q.forUpdate('deliveries').skipLocked();
+    const rows = await q.execute();
+    if (rows.length === 0) return [];
+    await this.db
+      .updateTable('deliveries')
+      .set({ lease_until: realNowMs + leaseMs })
+      .where(
+        'seq',
+        'in',
+        rows.map((r) => r.seq),
+      )
+      .execute();
+    return rows.map((r) => ({ delivery: toDelivery(r), clockOffsetMs: r.clock_offset_ms }));
+  }
+
+  /** After an attempt: delivered, failed for good, or pending again at a later time. */
+  async finishAttempt(delivery: DeliveryRecord): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({
+        state: delivery.state,
+        attempts: delivery.attempts,
+        next_attempt_at: delivery.nextAttemptAt,
+        lease_until: 0,
+        updated_at: delivery.updatedAt,
+      })
+      .where('account_id', '=', delivery.accountId)
+      .where('id', '=', delivery.id)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+
+  async cancelPending(accountId: string, webhookId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ state: 'cancelled', updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('webhook_id', '=', webhookId)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+
+  async failedSince(accountId: string, webhookId: string, since: number): Promise<DeliveryRecord[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('webhook_id', '=', webhookId)
+      .where('state', '=', 'failed')
+      .where('created_at', '>=', since)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  async deliveriesOfEvent(accountId: string, eventId: string): Promise<DeliveryRecord[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('event_id', '=', eventId)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  async countPending(accountId?: string): Promise<number> {
+    let q = this.db
+      .selectFrom('deliveries')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('state', '=', 'pending');
+    if (accountId) q = q.where('account_id', '=', accountId);
+    const row = await q.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertAttempt(attempt: DeliveryAttemptRecord): Promise<void> {
+    await this.db
+      .insertInto('delivery_attempts')
+      .values({
+        account_id: attempt.accountId,
+        id: attempt.id,
+        delivery_id: attempt.deliveryId,
+        event_id: attempt.eventId,
+        event_type: attempt.eventType,
+        webhook_id: attempt.webhookId,
+        number: attempt.number,
+        scheduled_at: attempt.scheduledAt,
+        attempted_at: attempt.attemptedAt,
+        duration_ms: attempt.durationMs,
+        status: attempt.status,
+        error: attempt.error,
+        outcome: attempt.outcome,
+      })
+      .execute();
+  }
+
+  async attempts(
+    accountId: string,
+    filters: { webhookId?: string; deliveryId?: string; eventId?: string; outcome?: string | undefined },
+    page: PageQuery,
+  ): Promise<Page<DeliveryAttemptRecord>> {
+    let q = this.db.selectFrom('delivery_attempts').selectAll().where('account_id', '=', accountId);
+    if (filters.webhookId) q = q.where('webhook_id', '=', filters.webhookId);
+    if (filters.deliveryId) q = q.where('delivery_id', '=', filters.deliveryId);
+    if (filters.eventId) q = q.where('event_id', '=', filters.eventId);
+    if (filters.outcome) q = q.where('outcome', '=', filters.outcome);
+    const result = await paginate<Selectable<DeliveryAttemptsTable>>(q, page, async (id) => {
+      const row = await this.db
+        .selectFrom('delivery_attempts')
+        .select('seq')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.seq;
+    });
+    return { data: result.data.map(toAttempt), hasMore: result.hasMore };
+  }
+}

@@ -1,0 +1,40 @@
+import { isoMillis } from '../lib/time.js';
+import type { DeliveryAttemptRecord, WebhookRecord } from '../store/records.js';
+import { compact, time, type WireObject } from './common.js';
+
+/** A webhook as DR shows it; its signing secret only when it is made or rotated. */
+export function webhookToWire(webhook: WebhookRecord, secret?: string): WireObject {
+  return compact({
+    id: webhook.id,
+    createdTime: time(webhook.createdAt),
+    updatedTime: time(webhook.updatedAt),
+    types: webhook.types,
+    apiVersion: webhook.apiVersion,
+    enabled: webhook.enabled,
+    address: webhook.address,
+    transportType: webhook.transportType,
+    // the receiver's password stays with Tributary
+    authentication: webhook.authentication
+      ? { username: webhook.authentication.username, password: '********' }
+      : undefined,
+    liveMode: false,
+    secret,
+  });
+}
+
+export function attemptToWire(attempt: DeliveryAttemptRecord): WireObject {
+  return compact({
+    id: attempt.id,
+    deliveryId: attempt.deliveryId,
+    eventId: attempt.eventId,
+    eventType: attempt.eventType,
+    webhookId: attempt.webhookId,
+    attempt: attempt.number,
+    scheduledTime: isoMillis(attempt.scheduledAt),
+    attemptedTime: isoMillis(attempt.attemptedAt),
+    durationMs: attempt.durationMs,
+    status: attempt.status,
+    error: attempt.error,
+    outcome: attempt.outcome,
+  });
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isDeniedAddress } from '../../src/domain/webhook/address.js';
+import { subscribes, typeMatches } from '../../src/domain/webhook/match.js';
+import {
+  nextAttemptAt,
+  RETRY_DELAYS_SECONDS,
+  RETRY_WINDOW_SECONDS,
+} from '../../src/domain/webhook/schedule.js';
+
+describe('private webhook addresses', () => {
+  it('denies loopback, private, link-local, CGNAT, multicast and IPv4-mapped IPv6', () => {
+    for (const address of [
+      '127.0.0.1',
+      '127.255.0.9',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      'fc00::abcd',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::10.0.0.1',
+      '[::1]',
+      'not-an-address',
+    ]) {
+      assert.ok(isDeniedAddress(address), address);
+    }
+  });
+  it('allows public addresses', () => {
+    for (const address of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '172.32.0.1',
+      '2606:4700:4700::1111',
+      '::ffff:8.8.8.8',
+    ]) {
+      assert.ok(!isDeniedAddress(address), address);
+    }
+  });
+});
+
+describe('the retry schedule', () => {
+  it('backs off with ±10% jitter and stops after 72 hours', () => {
+    let scheduled = 0;
+    for (let n = 1; ; n++) {
+      const next = nextAttemptAt(0, scheduled, n, 0.5);
+      if (next === null) {
+        assert.ok(scheduled <= RETRY_WINDOW_SECONDS * 1000);
+        assert.ok(n >= 12, `gave up after attempt ${n}`);
+        break;
+      }
+      const delay = RETRY_DELAYS_SECONDS[Math.min(n - 1, RETRY_DELAYS_SECONDS.length - 1)] ?? 0;
+      assert.equal(next - scheduled, delay * 1000, 'no jitter at the midpoint');
+      scheduled = next;
+    }
+    assert.equal(nextAttemptAt(0, 0, 1, 0), 27_000);
+    assert.equal(nextAttemptAt(0, 0, 1, 0.999999), 33_000);
+  });
+});
+
+describe('event type patterns', () => {
+  it('match exact types, prefixes and everything', () => {
+    assert.ok(typeMatches('*', 'order.accepted'));
+    assert.ok(typeMatches('order.*', 'order.charge.capture.complete'));
+    assert.ok(!typeMatches('order.*', 'orders.x'));
+    assert.ok(typeMatches('order.accepted', 'order.accepted'));
+    assert.ok(!typeMatches('order.accepted', 'order.accepted.x'));
+    assert.ok(subscribes(['sku.*', 'order.accepted'], 'order.accepted'));
+  });
+});
