@@ -4,6 +4,9 @@ import { describeStore, type StoreFlags, serveConfig, storeConfig } from '../con
 import { exitCleanlyOnSignals, serve } from '../main.js';
 import { createAccount, createKeyPair } from '../services/accounts.js';
 import { openStore } from '../store/open.js';
+import { type ConnectionFlags, clientFrom } from './api-client.js';
+import { listen } from './listen.js';
+import { SCENARIOS, trigger } from './trigger.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -83,6 +86,44 @@ storeOptions(program.command('migrate').description('apply database migrations a
     print(`${describeStore(config)} is migrated.`);
   },
 );
+
+function connectionOptions(command: Command): Command {
+  return command
+    .option('--api-url <url>', 'the server (env TRIBUTARY_API_URL; default http://localhost:8080)', undefined)
+    .option('--key <secret key>', 'a secret key (env TRIBUTARY_SECRET_KEY)', undefined);
+}
+
+connectionOptions(
+  program
+    .command('listen')
+    .description('forward the events of a running server to a local URL for this session')
+    .requiredOption('--forward-to <url>', 'where to POST each event')
+    .option('--events <types>', "comma-separated event types or patterns (default '*')", '*'),
+).action(async (flags: ConnectionFlags & { forwardTo: string; events: string }) => {
+  const api = clientFrom(flags, process.env);
+  const session = await listen(api, {
+    forwardTo: flags.forwardTo,
+    events: flags.events.split(',').map((e) => e.trim()),
+    print,
+  });
+  const stop = () => {
+    session.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+});
+
+connectionOptions(
+  program
+    .command('trigger')
+    .description(`run a named scenario against a running server: ${Object.keys(SCENARIOS).join(', ')}`)
+    .argument('<scenario>', 'the scenario'),
+).action(async (name: string, flags: ConnectionFlags) => {
+  for (const line of await trigger(clientFrom(flags, process.env), name)) print(line);
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { Receiver } from '../helpers/receiver.js';
+
+/** `tributary listen` and `tributary trigger` against a served Tributary, over real HTTP. */
+
+const root = new URL('../..', import.meta.url).pathname;
+const BIN = join(root, 'bin/tributary.js');
+const run = promisify(execFile);
+const KEY = 'sk_test_listen_e2e_key';
+
+function startAndWait(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready: ${out}`)), 20_000);
+    const check = setInterval(() => {
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve({ child, output: () => out });
+      }
+    }, 20);
+    child.on('exit', (code) => {
+      clearInterval(check);
+      reject(new Error(`exited ${code}: ${out}`));
+    });
+  });
+}
+
+const stop = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') =>
+  new Promise<number | null>((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+
+describe('tributary listen and trigger', () => {
+  const receiver = new Receiver();
+  let dir: string;
+  let server: ChildProcess;
+  let apiUrl: string;
+  let forwardTo: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tributary-listen-'));
+    forwardTo = await receiver.start();
+    const started = await startAndWait(
+      ['serve', '--host', '127.0.0.1', '--port', '0', '--db', join(dir, 'listen.db')],
+      { TRIBUTARY_SECRET_KEY: KEY, LOG_LEVEL: 'warn' },
+      /serving the API on http:\/\/\S+[\s\S]*secret key/,
+    );
+    server = started.child;
+    apiUrl = /serving the API on (http:\/\/\S+)/.exec(started.output())?.[1] ?? '';
+  });
+  after(async () => {
+    await stop(server);
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('forwards the events a trigger produces, signed, and removes its webhook on exit', async () => {
+    const listener = await startAndWait(
+      ['listen', '--forward-to', forwardTo, '--api-url', apiUrl, '--key', KEY],
+      {},
+      /signing secret is whsec_\S+/,
+    );
+    const secret = /signing secret is (whsec_\S+)/.exec(listener.output())?.[1] ?? '';
+    const triggered = await run(
+      process.execPath,
+      [BIN, 'trigger', 'capture.complete', '--api-url', apiUrl, '--key', KEY],
+      { cwd: root },
+    );
+    assert.match(triggered.stdout, /Scenario capture.complete/);
+    assert.match(triggered.stdout, /order\.accepted/);
+    assert.match(triggered.stdout, /order\.charge\.capture\.complete/);
+    for (
+      let i = 0;
+      i < 100 && !receiver.events(200).some((e) => e.type === 'order.charge.capture.complete');
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const types = receiver.events(200).map((e) => e.type);
+    for (const type of [
+      'checkout.created',
+      'order.accepted',
+      'fulfillment.created',
+      'order.charge.capture.complete',
+    ])
+      assert.ok(types.includes(type), type);
+    for (const r of receiver.received)
+      new Webhook(secret).verify(r.body, r.headers as Record<string, string>);
+    assert.match(listener.output(), /order\.accepted\s+\S+\s+→ 200/);
+    assert.equal(await stop(listener.child, 'SIGINT'), 0);
+    const hooks = await fetch(`${apiUrl}/webhooks`, { headers: { authorization: `Bearer ${KEY}` } });
+    assert.deepEqual(((await hooks.json()) as { data: unknown[] }).data, []);
+  });
+
+  it('triggers the risk-averse reauthorization failure and restores the policy', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, 'trigger', 'reauth.failed.averse', '--api-url', apiUrl, '--key', KEY],
+      { cwd: root },
+    );
+    assert.match(stdout, /409 payment_authorization_failed/);
+    assert.match(stdout, /order\.charge\.reauth\.failed/);
+    const response = await fetch(`${apiUrl}/account`, { headers: { authorization: `Bearer ${KEY}` } });
+    const account = (await response.json()) as { chargebackRiskPolicy: string };
+    assert.equal(account.chargebackRiskPolicy, 'tolerant');
+    await assert.rejects(
+      run(process.execPath, [BIN, 'trigger', 'nope', '--api-url', apiUrl, '--key', KEY], { cwd: root }),
+      /unknown scenario/,
+    );
+  });
+});
