@@ -2,13 +2,17 @@
 // checkout → source → attach → order sequence on SQLite (synchronous=FULL) in the same run,
 // each server a child process on CPU 0, the load generator on CPU 1 (when taskset exists).
 // Prints a table and writes bench/results/latest.json.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 
 const root = new URL('..', import.meta.url).pathname;
+const execFileAsync = promisify(execFile);
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const CONNECTIONS = 32;
@@ -59,15 +63,64 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function load(config: Record<string, unknown>): Record<string, any> {
+async function load(config: Record<string, unknown>): Promise<Record<string, any>> {
   const [cmd, cmdArgs] = pinned(1, process.execPath, [
     '--import',
     'tsx',
     'bench/load.ts',
     JSON.stringify(config),
   ]);
-  const output = execFileSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(output.trim().split('\n').pop() ?? '{}');
+  const { stdout } = await execFileAsync(cmd, cmdArgs, {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+}
+
+/**
+ * The webhook receiver (in this process, on neither pinned CPU): answers 200 at once and notes
+ * when each event arrived against the event's createdTime.
+ */
+async function startReceiver(): Promise<{
+  url: string;
+  arrivals: { at: number; lagMs: number }[];
+  close: () => Promise<void>;
+}> {
+  const arrivals: { at: number; lagMs: number }[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      const at = Date.now();
+      try {
+        const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { createdTime: string };
+        arrivals.push({ at, lagMs: at - Date.parse(event.createdTime) });
+      } catch {
+        // not an event
+      }
+      response.writeHead(200);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    arrivals,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function webhookFigures(arrivals: readonly { at: number; lagMs: number }[], from: number, to: number) {
+  const inWindow = arrivals.filter((a) => a.at >= from && a.at <= to);
+  const lags = inWindow.map((a) => a.lagMs).sort((a, b) => a - b);
+  const pick = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] ?? 0;
+  return {
+    delivered: arrivals.length,
+    deliveriesPerSecond: inWindow.length / Math.max(0.001, (to - from) / 1000),
+    lagP50Ms: pick(0.5),
+    lagP99Ms: pick(0.99),
+  };
 }
 
 const DRAIN_TIMEOUT_MS = 60_000;
@@ -120,7 +173,7 @@ async function main(): Promise<void> {
   const echoServer = await start(process.execPath, ['--import', 'tsx', 'bench/echo-server.ts'], {
     PORT: String(freePort()),
   });
-  const echo = load({
+  const echo = await load({
     url: `http://127.0.0.1:${echoServer.port}`,
     mode: 'echo',
     connections: CONNECTIONS,
@@ -149,7 +202,15 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
     },
   );
-  const lifecycle = load({
+  const receiver = await startReceiver();
+  const hook = await fetch(`http://127.0.0.1:${server.port}/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ types: ['*'], address: receiver.url }),
+  });
+  if (hook.status !== 201) throw new Error(`could not register the bench webhook: ${hook.status}`);
+  const loadStarted = Date.now();
+  const lifecycle = await load({
     url: `http://127.0.0.1:${server.port}`,
     mode: 'lifecycle',
     connections: CONNECTIONS,
@@ -158,7 +219,11 @@ async function main(): Promise<void> {
     secretKey: SECRET_KEY,
     publicKey: PUBLIC_KEY,
   });
+  const measuredFrom = loadStarted + WARMUP_MS;
+  const measuredTo = measuredFrom + lifecycle['seconds'] * 1000;
   const settlement = await drain(join(dir, 'bench.db'), lifecycle['seconds']);
+  const webhooks = webhookFigures(receiver.arrivals, measuredFrom, measuredTo);
+  await receiver.close();
   await stop(server.child);
   rmSync(dir, { recursive: true, force: true });
 
@@ -175,6 +240,7 @@ async function main(): Promise<void> {
     echo,
     lifecycleSqlite: lifecycle,
     settlement,
+    webhooks,
     ratioToEcho: ratio,
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
@@ -190,6 +256,8 @@ async function main(): Promise<void> {
     `lifecycles/s: ${lifecycle['lifecyclesPerSecond'].toFixed(1)} (5 requests each: checkout, source, attach, order, fulfillment)`,
     `settled captures/s: ${settlement.settledPerSecond.toFixed(1)} (${settlement.captures - settlement.stillPending} of ` +
       `${settlement.captures} settled; the last ${settlement.drainMs} ms after the load stopped, ${SIMULATED_DELAY_MS} ms of it the simulator's delay)`,
+    `webhooks: ${webhooks.deliveriesPerSecond.toFixed(1)} deliveries/s to a local receiver during the load ` +
+      `(${webhooks.delivered} in all); event → received p50 ${webhooks.lagP50Ms} ms, p99 ${webhooks.lagP99Ms} ms`,
     'per request type (lifecycle-sqlite):',
     ...Object.entries(lifecycle['steps'] as Record<string, any>).map(
       ([step, s]) =>

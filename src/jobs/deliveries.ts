@@ -8,6 +8,7 @@ import { newUuid } from '../lib/ids.js';
 import { signatureHeaders } from '../lib/webhook-signature.js';
 import { DEFAULT_SETTINGS, type Deps, newEvent } from '../services/context.js';
 import type { DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
+import type { Tx } from '../store/store.js';
 import { eventToWire } from '../wire/event.js';
 import { webhookToWire } from '../wire/webhook.js';
 
@@ -20,10 +21,18 @@ import { webhookToWire } from '../wire/webhook.js';
  * retried on the published schedule, and a webhook failing for the whole window is disabled.
  */
 
-export const DELIVERY_CONCURRENCY_MAX = 64;
-/** So that one slow receiver cannot take every slot. */
-export const DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX = 16;
+/** Deliveries in flight at once (claimed in batches of up to this many). */
+export const DELIVERY_CONCURRENCY_MAX = 256;
+/**
+ * Deliveries in flight to one webhook at once, so that one slow receiver cannot take every slot.
+ * It equals the connections kept per receiver: a request never waits for a connection, so the
+ * 3 s timeout measures the receiver, not a queue in front of it.
+ */
+export const DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX = 64;
+const CONNECTIONS_PER_RECEIVER_MAX = DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX;
 const LEASE_MS = 30_000;
+/** Attempts written in one transaction at most. */
+const RECORD_BATCH_MAX = 500;
 const POLL_BUSY_MS = 10;
 const POLL_IDLE_MS = 100;
 const RESPONSE_BODY_KEPT_MAX = 1_000;
@@ -63,13 +72,24 @@ interface Outcome {
   durationMs: number;
 }
 
+interface Result {
+  delivery: DeliveryRecord;
+  clockOffsetMs: number;
+  event: EventRecord | undefined;
+  webhook: WebhookRecord | undefined;
+  outcome: Outcome | undefined;
+}
+
 export class DeliveryWorker {
   private readonly agent: Agent;
   private readonly deny: boolean;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perWebhook = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
   private ticking = false;
+  /** A wake arrived during a tick: look again right after it. */
+  private again = false;
   private stopped = true;
 
   constructor(
@@ -79,7 +99,7 @@ export class DeliveryWorker {
     this.deny = (deps.settings ?? DEFAULT_SETTINGS).webhookPrivateAddresses === 'deny';
     this.agent = new Agent({
       keepAliveTimeout: 10_000,
-      connections: this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX,
+      connections: CONNECTIONS_PER_RECEIVER_MAX,
       headersTimeout: DELIVERY_TIMEOUT_MS,
       bodyTimeout: DELIVERY_TIMEOUT_MS,
       maxRedirections: 0,
@@ -97,10 +117,17 @@ export class DeliveryWorker {
     if (!this.stopped) this.schedule(0);
   }
 
+  /** Runs a tick in `ms`, unless one is already due sooner (so frequent wakes never delay it). */
   private schedule(ms: number): void {
     if (this.stopped) return;
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.tick();
+    }, ms);
     this.timer.unref();
   }
 
@@ -110,30 +137,57 @@ export class DeliveryWorker {
 
   /** Claims what is due and starts sending; returns how many it started. */
   async tick(): Promise<number> {
-    if (this.ticking) return 0;
+    if (this.ticking) {
+      this.again = true;
+      return 0;
+    }
     this.ticking = true;
+    this.again = false;
     let started = 0;
     try {
       const free = this.capacity;
       if (free > 0) {
-        const busy = [...this.perWebhook]
-          .filter(([, n]) => n >= (this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX))
-          .map(([id]) => id);
-        const claimed = await this.deps.store.transaction((tx) =>
-          tx.webhooks.claimDue(this.deps.clock.nowMs(), free, busy, LEASE_MS),
-        );
+        const perWebhook = this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX;
+        // one transaction claims a batch and reads what it needs
+        const { claimed, events, webhooks } = await this.deps.store.transaction(async (tx) => {
+          const batch = await tx.webhooks.claimDue(this.deps.clock.nowMs(), LEASE_MS, {
+            total: free,
+            perWebhook,
+            inFlight: this.perWebhook,
+          });
+          return {
+            claimed: batch,
+            events: await tx.events.getPairs(
+              batch.map((c) => ({ accountId: c.delivery.accountId, id: c.delivery.eventId })),
+            ),
+            webhooks: await tx.webhooks.getPairs(
+              batch.map((c) => ({ accountId: c.delivery.accountId, id: c.delivery.webhookId })),
+            ),
+          };
+        });
         for (const { delivery, clockOffsetMs } of claimed) {
           started += 1;
           this.perWebhook.set(delivery.webhookId, (this.perWebhook.get(delivery.webhookId) ?? 0) + 1);
-          const sending: Promise<void> = this.send(delivery, clockOffsetMs)
+          const event = events.get(`${delivery.accountId}/${delivery.eventId}`);
+          const webhook = webhooks.get(`${delivery.accountId}/${delivery.webhookId}`);
+          let released = false;
+          // the webhook's slot frees when the exchange with the receiver ends, before the attempt
+          // is written (its lease keeps it from being claimed again meanwhile)
+          const release = () => {
+            if (released) return;
+            released = true;
+            const n = (this.perWebhook.get(delivery.webhookId) ?? 1) - 1;
+            if (n > 0) this.perWebhook.set(delivery.webhookId, n);
+            else this.perWebhook.delete(delivery.webhookId);
+            this.wake();
+          };
+          const sending: Promise<void> = this.send(delivery, event, webhook, clockOffsetMs, release)
             .catch((error: unknown) =>
               this.deps.logger.error({ err: error, delivery: delivery.id }, 'delivery failed unexpectedly'),
             )
             .finally(() => {
+              release();
               this.inFlight.delete(sending);
-              const n = (this.perWebhook.get(delivery.webhookId) ?? 1) - 1;
-              if (n > 0) this.perWebhook.set(delivery.webhookId, n);
-              else this.perWebhook.delete(delivery.webhookId);
               this.wake();
             });
           this.inFlight.add(sending);
@@ -143,7 +197,7 @@ export class DeliveryWorker {
       this.deps.logger.error({ err: error }, 'claiming deliveries failed');
     } finally {
       this.ticking = false;
-      this.schedule(started > 0 ? POLL_BUSY_MS : POLL_IDLE_MS);
+      this.schedule(this.again ? 0 : started > 0 ? POLL_BUSY_MS : POLL_IDLE_MS);
     }
     return started;
   }
@@ -165,23 +219,60 @@ export class DeliveryWorker {
     await this.agent.close();
   }
 
-  private async send(delivery: DeliveryRecord, clockOffsetMs: number): Promise<void> {
-    const loaded = await this.deps.store.read(async (tx) => ({
-      event: await tx.events.get(delivery.accountId, delivery.eventId),
-      webhook: await tx.webhooks.get(delivery.accountId, delivery.webhookId),
-    }));
-    if (!loaded.event || !loaded.webhook) {
-      await this.deps.store.transaction((tx) =>
-        tx.webhooks.finishAttempt({
-          ...delivery,
-          state: 'cancelled',
-          updatedAt: accountNow(this.deps.clock, clockOffsetMs),
-        }),
-      );
+  private async send(
+    delivery: DeliveryRecord,
+    event: EventRecord | undefined,
+    webhook: WebhookRecord | undefined,
+    clockOffsetMs: number,
+    release: () => void,
+  ): Promise<void> {
+    if (!event || !webhook) {
+      await this.recorded({
+        delivery,
+        clockOffsetMs,
+        event: undefined,
+        webhook: undefined,
+        outcome: undefined,
+      });
       return;
     }
-    const outcome = await this.post(loaded.webhook, loaded.event, clockOffsetMs);
-    await this.record(delivery, loaded.event, loaded.webhook, outcome, clockOffsetMs);
+    const outcome = await this.post(webhook, event, clockOffsetMs);
+    release();
+    await this.recorded({ delivery, clockOffsetMs, event, webhook, outcome });
+  }
+
+  /**
+   * Outcomes are written in batches: whatever finished while the previous batch was being
+   * written goes in the next transaction (one commit for many attempts).
+   */
+  private queue: { result: Result; done: () => void; failed: (e: unknown) => void }[] = [];
+  private flushing = false;
+
+  private recorded(result: Result): Promise<void> {
+    return new Promise((done, failed) => {
+      this.queue.push({ result, done, failed });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, RECORD_BATCH_MAX);
+        try {
+          await this.deps.store.transaction(async (tx) => {
+            for (const { result } of batch) await this.record(tx, result);
+          });
+          for (const b of batch) b.done();
+        } catch (error) {
+          for (const b of batch) b.failed(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private async post(webhook: WebhookRecord, event: EventRecord, clockOffsetMs: number): Promise<Outcome> {
@@ -242,14 +333,12 @@ export class DeliveryWorker {
     }
   }
 
-  private async record(
-    delivery: DeliveryRecord,
-    event: EventRecord,
-    webhook: WebhookRecord,
-    outcome: Outcome,
-    clockOffsetMs: number,
-  ): Promise<void> {
+  private async record(tx: Tx, { delivery, event, webhook, outcome, clockOffsetMs }: Result): Promise<void> {
     const now = accountNow(this.deps.clock, clockOffsetMs);
+    if (!event || !webhook || !outcome) {
+      await tx.webhooks.finishAttempt({ ...delivery, state: 'cancelled', updatedAt: now });
+      return;
+    }
     const delivered = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
     const number = delivery.attempts + 1;
     const next = delivered
@@ -257,47 +346,36 @@ export class DeliveryWorker {
       : nextAttemptAt(delivery.firstDueAt, delivery.nextAttemptAt, number, Math.random());
     const gone = outcome.status === 410;
     const giveUp = !delivered && (gone || next === null);
-    await this.deps.store.transaction(async (tx) => {
-      await tx.webhooks.insertAttempt({
-        accountId: delivery.accountId,
-        id: newUuid(),
-        deliveryId: delivery.id,
-        eventId: event.id,
-        eventType: event.type,
-        webhookId: webhook.id,
-        number,
-        scheduledAt: delivery.nextAttemptAt,
-        attemptedAt: Math.max(now, delivery.nextAttemptAt),
-        durationMs: outcome.durationMs,
-        status: outcome.status,
-        error: outcome.error,
-        outcome: delivered ? 'delivered' : 'failed',
-      });
-      await tx.webhooks.finishAttempt({
-        ...delivery,
-        state: delivered ? 'delivered' : giveUp ? 'failed' : 'pending',
-        attempts: number,
-        nextAttemptAt: next ?? delivery.nextAttemptAt,
-        updatedAt: now,
-      });
-      if (giveUp) {
-        const current = await tx.webhooks.get(webhook.accountId, webhook.id, { lock: true });
-        if (current?.enabled) {
-          const reason = gone
-            ? `the receiver answered 410 Gone at ${new Date(now).toISOString()}`
-            : 'deliveries kept failing for 72 hours';
-          const disabled: WebhookRecord = {
-            ...current,
-            enabled: false,
-            disabledReason: reason,
-            updatedAt: now,
-          };
-          await tx.webhooks.update(disabled);
-          await tx.events.append([
-            newEvent(webhook.accountId, 'webhook.disabled', webhookToWire(disabled), now),
-          ]);
-        }
-      }
+    await tx.webhooks.insertAttempt({
+      accountId: delivery.accountId,
+      id: newUuid(),
+      deliveryId: delivery.id,
+      eventId: event.id,
+      eventType: event.type,
+      webhookId: webhook.id,
+      number,
+      scheduledAt: delivery.nextAttemptAt,
+      attemptedAt: Math.max(now, delivery.nextAttemptAt),
+      durationMs: outcome.durationMs,
+      status: outcome.status,
+      error: outcome.error,
+      outcome: delivered ? 'delivered' : 'failed',
     });
+    await tx.webhooks.finishAttempt({
+      ...delivery,
+      state: delivered ? 'delivered' : giveUp ? 'failed' : 'pending',
+      attempts: number,
+      nextAttemptAt: next ?? delivery.nextAttemptAt,
+      updatedAt: now,
+    });
+    if (!giveUp) return;
+    const current = await tx.webhooks.get(webhook.accountId, webhook.id, { lock: true });
+    if (!current?.enabled) return;
+    const reason = gone
+      ? `the receiver answered 410 Gone at ${new Date(now).toISOString()}`
+      : 'deliveries kept failing for 72 hours';
+    const disabled: WebhookRecord = { ...current, enabled: false, disabledReason: reason, updatedAt: now };
+    await tx.webhooks.update(disabled);
+    await tx.events.append([newEvent(webhook.accountId, 'webhook.disabled', webhookToWire(disabled), now)]);
   }
 }

@@ -7,7 +7,6 @@ import {
   unknownReference,
 } from '../domain/errors.js';
 import { splitOverCharges, unitsValue } from '../domain/fulfillment/shares.js';
-import { FULFILLMENT_MACHINE } from '../domain/fulfillment/transitions.js';
 import { ITEM_MACHINE, itemState, ORDER_MACHINE } from '../domain/order/transitions.js';
 import { cellFor, move } from '../domain/state-machine.js';
 import type { FulfillmentCreate, FulfillmentUpdate } from '../http/schemas/fulfillment.js';

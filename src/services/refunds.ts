@@ -11,15 +11,7 @@ import type { RefundFilters } from '../store/repos/refunds.js';
 import { itemRefundable, type OrderView, orderMoney, refundToWire } from '../wire/order.js';
 import { type Caller, type Deps, newEvent, now } from './context.js';
 import { parseAmount, parseQuantity, validateMetadata } from './input.js';
-import {
-  amountsOf,
-  chargeEvent,
-  chargesFor,
-  moveCharge,
-  newOperation,
-  startOperations,
-  working,
-} from './operations.js';
+import { amountsOf, chargesFor, moveCharge, newOperation, startOperations, working } from './operations.js';
 import { loadOrderView, loadOrderViews } from './order-view.js';
 
 /** DR's answer when a refund asks for more than is left. */

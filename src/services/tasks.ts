@@ -1,5 +1,4 @@
 import { ITEM_MACHINE } from '../domain/order/transitions.js';
-import { REFUND_MACHINE } from '../domain/refund/transitions.js';
 import { move } from '../domain/state-machine.js';
 import { assert } from '../lib/assert.js';
 import { accountNow } from '../lib/clock.js';
@@ -11,7 +10,6 @@ import { orderToWire, refundToWire } from '../wire/order.js';
 import { type Deps, newEvent } from './context.js';
 import {
   amountsOf,
-  chargeEvent,
   moveCharge,
   moveOrder,
   newOperation,
@@ -56,7 +54,7 @@ export async function settle(
 ): Promise<void> {
   await withOrder(tx, { accountId: operation.accountId } as TaskRecord, operation.orderId, at, async (w) => {
     const current = w.view.operations.find((o) => o.id === operation.id);
-    if (!current || current.state !== 'pending') return;
+    if (current?.state !== 'pending') return;
     const charge = w.view.charges.find((c) => c.id === current.chargeId);
     assert(charge !== undefined, 'the operation is of a charge of the order');
     const outcome =

@@ -77,7 +77,7 @@ export async function failCapture(
   const at = accountNow(deps.clock, caller.account.clockOffsetMs);
   return deps.store.transaction(async (tx) => {
     const operation = await tx.operations.get(caller.account.id, id);
-    if (!operation || operation.kind !== 'capture') throw notFound('id', `Capture '${id}' not found.`);
+    if (operation?.kind !== 'capture') throw notFound('id', `Capture '${id}' not found.`);
     if (operation.state !== 'pending') {
       throw new AppError(
         'restricted_update',

@@ -284,6 +284,61 @@ for (const kind of storeKinds()) {
       assert.deepEqual(await store.read((tx) => tx.checkouts.items(accountA, c.id)), []);
     });
 
+    it('appends thousands of events and their deliveries in one transaction', async () => {
+      // more rows than one INSERT may bind values for on SQLite (32,766)
+      const { account } = await createAccount(store, 'bulk', T0);
+      const webhookId = newUuid();
+      await store.transaction((tx) =>
+        tx.webhooks.insert({
+          accountId: account.id,
+          id: webhookId,
+          address: 'http://127.0.0.1:9/hooks',
+          types: ['*'],
+          apiVersion: '2021-12-13',
+          enabled: true,
+          transportType: 'HTTP',
+          authentication: null,
+          secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0',
+          previousSecret: null,
+          previousSecretUntil: null,
+          disabledReason: null,
+          createdAt: T0,
+          updatedAt: T0,
+        }),
+      );
+      const ids = Array.from({ length: 3_000 }, () => newUuid());
+      await store.transaction((tx) =>
+        tx.events.append(
+          ids.map((id, i) => ({
+            accountId: account.id,
+            id,
+            type: 'order.accepted',
+            object: { i },
+            previousAttributes: null,
+            createdAt: T0 + i,
+          })),
+        ),
+      );
+      const last = await store.read((tx) => tx.events.get(account.id, ids[2_999] as string));
+      assert.deepEqual(last?.webhookIds, [webhookId]);
+      // a webhook with 4 deliveries in flight and a cap of 10 gets 6 more
+      const capped = await store.transaction((tx) =>
+        tx.webhooks.claimDue(T0 + 10_000, 30_000, {
+          total: 5_000,
+          perWebhook: 10,
+          inFlight: new Map([[webhookId, 4]]),
+        }),
+      );
+      assert.equal(capped.filter((c) => c.delivery.webhookId === webhookId).length, 6);
+      // once those leases end, everything is claimable
+      const claimed = await store.transaction((tx) =>
+        tx.webhooks.claimDue(T0 + 100_000, 30_000, { total: 5_000, perWebhook: 5_000, inFlight: new Map() }),
+      );
+      const mine = claimed.filter((c) => c.delivery.webhookId === webhookId);
+      assert.equal(mine.length, 3_000);
+      assert.deepEqual(new Set(mine.map((c) => c.delivery.eventId)), new Set(ids));
+    });
+
     it('answers a duplicate id with already_exists', async () => {
       await store.transaction((tx) => tx.skus.insert(sku(accountA, 'dup', T0)));
       await assert.rejects(

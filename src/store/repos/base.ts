@@ -39,6 +39,18 @@ type ListedTable =
   | 'events'
   | 'webhooks';
 
+/**
+ * Rows per INSERT: SQLite binds at most 32,766 values per statement, PostgreSQL 65,535; batches
+ * of this many rows of up to 16 columns stay well below both.
+ */
+export const INSERT_ROWS_MAX = 500;
+
+export function chunks<T>(rows: readonly T[], size = INSERT_ROWS_MAX): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
 export interface ReadOptions {
   lock?: boolean;
 }

@@ -6,7 +6,7 @@ import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
 import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { DeliveryRecord, EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
 import type { EventsTable } from '../schema.js';
-import { Repo } from './base.js';
+import { chunks, Repo } from './base.js';
 import { WebhooksRepo } from './webhooks.js';
 
 const toEvent = (row: Selectable<EventsTable>): EventRecord => ({
@@ -77,8 +77,28 @@ export class EventsRepo extends Repo {
         webhook_ids: toJson(webhookIds),
       };
     });
-    await this.db.insertInto('events').values(rows).execute();
+    for (const batch of chunks(rows)) await this.db.insertInto('events').values(batch).execute();
     await new WebhooksRepo(this.db, this.dialect).insertDeliveries(deliveries);
+  }
+
+  /** Events by (account, id) pairs, for a batch of deliveries. */
+  async getPairs(pairs: readonly { accountId: string; id: string }[]): Promise<Map<string, EventRecord>> {
+    if (pairs.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        pairs.map((p) => p.id),
+      )
+      .execute();
+    const wanted = new Set(pairs.map((p) => `${p.accountId}/${p.id}`));
+    return new Map(
+      rows
+        .filter((r) => wanted.has(`${r.account_id}/${r.id}`))
+        .map((r) => [`${r.account_id}/${r.id}`, toEvent(r)]),
+    );
   }
 
   async get(accountId: string, id: string): Promise<EventRecord | undefined> {

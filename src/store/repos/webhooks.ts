@@ -4,7 +4,7 @@ import { flag, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js
 import { paginate } from '../paging.js';
 import type { DeliveryAttemptRecord, DeliveryRecord, Page, PageQuery, WebhookRecord } from '../records.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, WebhooksTable } from '../schema.js';
-import { type ReadOptions, Repo } from './base.js';
+import { chunks, type ReadOptions, Repo } from './base.js';
 
 const toWebhook = (row: Selectable<WebhooksTable>): WebhookRecord => ({
   accountId: row.account_id,
@@ -106,6 +106,22 @@ export class WebhooksRepo extends Repo {
     return new Map(rows.map((r) => [r.id, toWebhook(r)]));
   }
 
+  /** Webhooks by (account, id) pairs, for a batch of deliveries. */
+  async getPairs(pairs: readonly { accountId: string; id: string }[]): Promise<Map<string, WebhookRecord>> {
+    if (pairs.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('id', 'in', [...new Set(pairs.map((p) => p.id))])
+      .execute();
+    const wanted = new Set(pairs.map((p) => `${p.accountId}/${p.id}`));
+    return new Map(
+      rows
+        .filter((r) => wanted.has(`${r.account_id}/${r.id}`))
+        .map((r) => [`${r.account_id}/${r.id}`, toWebhook(r)]),
+    );
+  }
+
   async delete(accountId: string, id: string): Promise<void> {
     await this.db.deleteFrom('webhooks').where('account_id', '=', accountId).where('id', '=', id).execute();
   }
@@ -147,37 +163,40 @@ export class WebhooksRepo extends Repo {
   // deliveries -----------------------------------------------------------------------------------
 
   async insertDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void> {
-    if (deliveries.length === 0) return;
-    await this.db
-      .insertInto('deliveries')
-      .values(
-        deliveries.map((d) => ({
-          account_id: d.accountId,
-          id: d.id,
-          event_id: d.eventId,
-          webhook_id: d.webhookId,
-          state: d.state,
-          attempts: d.attempts,
-          first_due_at: d.firstDueAt,
-          next_attempt_at: d.nextAttemptAt,
-          lease_until: 0,
-          created_at: d.createdAt,
-          updated_at: d.updatedAt,
-        })),
-      )
-      .execute();
+    for (const batch of chunks(deliveries)) {
+      await this.db
+        .insertInto('deliveries')
+        .values(
+          batch.map((d) => ({
+            account_id: d.accountId,
+            id: d.id,
+            event_id: d.eventId,
+            webhook_id: d.webhookId,
+            state: d.state,
+            attempts: d.attempts,
+            first_due_at: d.firstDueAt,
+            next_attempt_at: d.nextAttemptAt,
+            lease_until: 0,
+            created_at: d.createdAt,
+            updated_at: d.updatedAt,
+          })),
+        )
+        .execute();
+    }
   }
 
   /**
    * Claims due deliveries of enabled webhooks (due by each account's clock) for `leaseMs` of real
    * time: other workers skip them until the lease ends, so a crashed worker's claims come back.
+   * At most `perWebhook` deliveries of one webhook are in flight, counting `inFlight` (this
+   * worker's current ones); rows over that stay unclaimed for a later call.
    */
   async claimDue(
     realNowMs: number,
-    limit: number,
-    busyWebhooks: readonly string[],
     leaseMs: number,
+    limits: { total: number; perWebhook: number; inFlight: ReadonlyMap<string, number> },
   ): Promise<{ delivery: DeliveryRecord; clockOffsetMs: number }[]> {
+    const busyWebhooks = [...limits.inFlight].filter(([, n]) => n >= limits.perWebhook).map(([id]) => id);
     let q = this.db
       .selectFrom('deliveries')
       .innerJoin('accounts', 'accounts.id', 'deliveries.account_id')
@@ -199,10 +218,16 @@ export class WebhooksRepo extends Repo {
         ),
       )
       .orderBy('deliveries.next_attempt_at')
-      .limit(limit);
-    if (busyWebhooks.length > 0) q = q.where('deliveries.webhook_id', 'not in', [...busyWebhooks]);
+      .limit(limits.total);
+    if (busyWebhooks.length > 0) q = q.where('deliveries.webhook_id', 'not in', busyWebhooks);
     if (this.locks) q = q.forUpdate('deliveries').skipLocked();
-    const rows = await q.execute();
+    const counts = new Map(limits.inFlight);
+    const rows = (await q.execute()).filter((r) => {
+      const n = counts.get(r.webhook_id) ?? 0;
+      if (n >= limits.perWebhook) return false;
+      counts.set(r.webhook_id, n + 1);
+      return true;
+    });
     if (rows.length === 0) return [];
     await this.db
       .updateTable('deliveries')
