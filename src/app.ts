@@ -9,6 +9,8 @@ import secureJson from 'secure-json-parse';
 import { AppError } from './domain/errors.js';
 import { sendError } from './http/error-response.js';
 import { registerAuth } from './http/plugins/auth.js';
+import { registerIdempotency } from './http/plugins/idempotency.js';
+import { registerRateLimit } from './http/plugins/rate-limit.js';
 import { accountRoutes } from './http/routes/account.js';
 import { checkoutRoutes } from './http/routes/checkouts.js';
 import { customerRoutes } from './http/routes/customers.js';
@@ -113,6 +115,8 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   });
 
   registerAuth(app, new Authenticator(deps.store));
+  if (deps.settings?.rateLimitPerSecond) await registerRateLimit(app, deps.settings.rateLimitPerSecond);
+  registerIdempotency(app, deps);
   app.get('/health', { config: { auth: 'none' } }, async () => ({ status: 'ok' }));
   skuRoutes(app, deps);
   customerRoutes(app, deps);

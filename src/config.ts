@@ -6,6 +6,10 @@ export interface StoreConfig {
   /** PostgreSQL connection string; when absent, the SQLite file at `dbPath` is the store */
   databaseUrl: string | undefined;
   dbPath: string;
+  /** TRIBUTARY_ENCRYPTION_KEY: base64 of 32 bytes; seals webhook secrets at rest */
+  encryptionKey: string | undefined;
+  /** where the key is kept when TRIBUTARY_ENCRYPTION_KEY is not set (made on first start) */
+  keyFile: string;
 }
 
 export interface ServeConfig extends StoreConfig {
@@ -16,10 +20,13 @@ export interface ServeConfig extends StoreConfig {
   logLevel: string;
   /** TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=deny refuses private webhook addresses (shared deployments) */
   webhookPrivateAddresses: 'allow' | 'deny';
+  /** TRIBUTARY_RATE_LIMIT: requests per second per API key (DR's test mode allows 25) */
+  rateLimitPerSecond: number | undefined;
 }
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_DB_PATH = './tributary.db';
+export const DEFAULT_KEY_FILE = './tributary.key';
 
 export interface StoreFlags {
   db?: string | undefined;
@@ -37,9 +44,13 @@ const nonEmpty = (value: string | undefined): string | undefined =>
   value !== undefined && value.trim() !== '' ? value : undefined;
 
 export function storeConfig(flags: StoreFlags, env: Env): StoreConfig {
+  const databaseUrl = nonEmpty(flags.databaseUrl) ?? nonEmpty(env['DATABASE_URL']);
+  const dbPath = nonEmpty(flags.db) ?? nonEmpty(env['TRIBUTARY_DB']) ?? DEFAULT_DB_PATH;
   return Object.freeze({
-    databaseUrl: nonEmpty(flags.databaseUrl) ?? nonEmpty(env['DATABASE_URL']),
-    dbPath: nonEmpty(flags.db) ?? nonEmpty(env['TRIBUTARY_DB']) ?? DEFAULT_DB_PATH,
+    databaseUrl,
+    dbPath,
+    encryptionKey: nonEmpty(env['TRIBUTARY_ENCRYPTION_KEY']),
+    keyFile: nonEmpty(env['TRIBUTARY_KEY_FILE']) ?? (databaseUrl ? DEFAULT_KEY_FILE : `${dbPath}.key`),
   });
 }
 
@@ -55,7 +66,17 @@ export function serveConfig(flags: ServeFlags, env: Env): ServeConfig {
     publicKey: nonEmpty(env['TRIBUTARY_PUBLIC_KEY']),
     logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
     webhookPrivateAddresses: privateAddresses(env['TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES']),
+    rateLimitPerSecond: rateLimit(env['TRIBUTARY_RATE_LIMIT']),
   });
+}
+
+function rateLimit(value: string | undefined): number | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`TRIBUTARY_RATE_LIMIT must be a whole number of requests per second, not '${value}'`);
+  return n;
 }
 
 function privateAddresses(value: string | undefined): 'allow' | 'deny' {

@@ -9,6 +9,9 @@ export const METADATA_KEY_LENGTH_MAX = 40;
 export const METADATA_VALUE_LENGTH_MAX = 500;
 
 export const CHECKOUT_ITEMS_MAX = 100;
+/** bounds the captures and cancels per charge (one of each per fulfillment at most) */
+export const FULFILLMENTS_PER_ORDER_MAX = 100;
+export const REFUNDS_PER_ORDER_MAX = 100;
 export const LINE_QUANTITY_MAX = 10_000;
 export const CHECKOUT_SECONDARY_SOURCES_MAX = 10;
 
@@ -18,3 +21,7 @@ export const ID_LENGTH_MAX = 100;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const SHUTDOWN_GRACE_MS = 10_000;
+
+export const IDEMPOTENCY_KEY_LENGTH_MAX = 255;
+/** how long a finished request is replayed to retries with its key (account clock) */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;

@@ -36,7 +36,10 @@ export async function serve(
     processor: new Simulator(),
     clock: realClock,
     logger: log,
-    settings: { webhookPrivateAddresses: config.webhookPrivateAddresses },
+    settings: {
+      webhookPrivateAddresses: config.webhookPrivateAddresses,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+    },
   };
   // events are delivered to webhooks from the outbox by this worker
   const deliveries = new DeliveryWorker(deps);

@@ -63,12 +63,24 @@ export const ERROR_CODES = {
   charge_not_capturable: 'conflict',
   quantity_too_large: 'conflict',
   payment_authorization_failed: 'conflict',
+  limit_exceeded: 'conflict',
+  // idempotency keys (Tributary's addition)
+  idempotency_key_in_use: 'conflict',
+  idempotency_key_reused: 'bad_request',
+  // limits
+  rate_limited: 'too_many_requests',
   // the server's own failures
   internal_error: 'internal_server_error',
   request_timeout: 'request_timeout',
 } as const satisfies Record<string, ErrorType>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes answered with another status than their type's (DR's type enum has no 413 or 422). */
+const STATUS_OVERRIDES: Partial<Record<ErrorCode, number>> = {
+  request_too_large: 413,
+  idempotency_key_reused: 422,
+};
 
 export class AppError extends Error {
   override name = 'AppError';
@@ -87,7 +99,7 @@ export class AppError extends Error {
     super(message);
     this.description = extra.description;
     this.type = ERROR_CODES[code];
-    this.status = ERROR_TYPES[this.type];
+    this.status = STATUS_OVERRIDES[code] ?? ERROR_TYPES[this.type];
   }
 }
 

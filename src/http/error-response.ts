@@ -54,6 +54,16 @@ function fromFastify(error: FastifyError): { status: number; error: AppError } |
 }
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { status, body } = errorResponse(error, request, { log: true });
+  return reply.status(status).send(body);
+}
+
+/** The status and envelope an error is answered with (logged when unexpected and `log`). */
+export function errorResponse(
+  error: unknown,
+  request: FastifyRequest,
+  options: { log?: boolean } = {},
+): { status: number; body: ErrorBody } {
   let status: number;
   let appError: AppError;
   if (error instanceof AppError) {
@@ -68,7 +78,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       appError = mapped.error;
       status = mapped.status;
     } else {
-      request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+      if (options.log) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
       appError = new AppError(
         'internal_error',
         undefined,
@@ -77,7 +87,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       status = ERROR_TYPES.internal_server_error;
     }
   }
-  return reply.status(status).send(errorBody(appError));
+  return { status, body: errorBody(appError) };
 }
 
 function isValidation(

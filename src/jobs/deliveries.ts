@@ -7,6 +7,7 @@ import { accountNow } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
 import { signatureHeaders } from '../lib/webhook-signature.js';
 import { DEFAULT_SETTINGS, type Deps, newEvent } from '../services/context.js';
+import { detached } from '../store/ambient.js';
 import type { DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import { eventToWire } from '../wire/event.js';
@@ -124,10 +125,13 @@ export class DeliveryWorker {
     if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.tick();
-    }, ms);
+    // never inside a request's ambient transaction (a wake may come from a handler)
+    this.timer = detached(() =>
+      setTimeout(() => {
+        this.timer = undefined;
+        void this.tick();
+      }, ms),
+    );
     this.timer.unref();
   }
 

@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Log redaction: never an API key, card number or CVV, wherever they appear in a logged object.
@@ -17,13 +17,15 @@ export const REDACT_PATHS = [
 ];
 
 /** JSON logs; the server writes them to stderr (fd 2) so that stdout carries only its banner. */
-export function createLogger(options: { level?: string; destination?: number } = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: number; stream?: DestinationStream } = {},
+): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'tributary' },
   };
-  return pino(config, pino.destination({ fd: options.destination ?? 1, sync: false }));
+  return pino(config, options.stream ?? pino.destination({ fd: options.destination ?? 1, sync: false }));
 }
 
 export type { Logger };

@@ -9,6 +9,8 @@ import type { Store } from '../store/store.js';
 export interface Settings {
   /** `deny` refuses webhook addresses that are loopback, private or link-local (shared deployments) */
   webhookPrivateAddresses: 'allow' | 'deny';
+  /** requests per second per API key (TRIBUTARY_RATE_LIMIT); unset: no limit */
+  rateLimitPerSecond?: number | undefined;
 }
 
 export const DEFAULT_SETTINGS: Settings = { webhookPrivateAddresses: 'allow' };

@@ -13,6 +13,7 @@ import type { FulfillmentCreate, FulfillmentUpdate } from '../http/schemas/fulfi
 import { assert } from '../lib/assert.js';
 import { newUuid } from '../lib/ids.js';
 import { isoSeconds } from '../lib/time.js';
+import { FULFILLMENTS_PER_ORDER_MAX } from '../limits.js';
 import type {
   ChargeRecord,
   FulfillmentItemRecord,
@@ -127,6 +128,12 @@ export async function createFulfillment(
       throw new AppError('order_fulfilled', 'orderId', `Resource '${order.id}' is fulfilled.`);
     }
     cellFor(ORDER_MACHINE, order.state, 'fulfill', 'orderId');
+    if (view.fulfillments.length >= FULFILLMENTS_PER_ORDER_MAX)
+      throw new AppError(
+        'limit_exceeded',
+        'orderId',
+        `Order '${order.id}' has ${FULFILLMENTS_PER_ORDER_MAX} fulfillments, the most one order may have.`,
+      );
     const requests = resolveItems(view, input);
 
     // what the units are worth: units are consumed in order, captures before cancels

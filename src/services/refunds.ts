@@ -1,11 +1,18 @@
 import { refundableMinor } from '../domain/charge/amounts.js';
-import { invalidParameter, missingParameter, notFound, unknownReference } from '../domain/errors.js';
+import {
+  AppError,
+  invalidParameter,
+  missingParameter,
+  notFound,
+  unknownReference,
+} from '../domain/errors.js';
 import { splitOverCharges, unitsValue } from '../domain/fulfillment/shares.js';
 import { applyPercent } from '../domain/money/rate.js';
 import { ORDER_MACHINE } from '../domain/order/transitions.js';
 import { cellFor } from '../domain/state-machine.js';
 import type { RefundCreate, RefundUpdate } from '../http/schemas/refund.js';
 import { newUuid } from '../lib/ids.js';
+import { REFUNDS_PER_ORDER_MAX } from '../limits.js';
 import type { Page, PageQuery, RefundItemRecord, RefundRecord } from '../store/records.js';
 import type { RefundFilters } from '../store/repos/refunds.js';
 import { itemRefundable, type OrderView, orderMoney, refundToWire } from '../wire/order.js';
@@ -116,6 +123,12 @@ export async function createRefund(
     if (order.state === 'dispute')
       throw invalidParameter('order', 'A refund cannot be performed while there is a dispute on the order.');
     cellFor(ORDER_MACHINE, order.state, 'refund', 'orderId');
+    if (view.refunds.length >= REFUNDS_PER_ORDER_MAX)
+      throw new AppError(
+        'limit_exceeded',
+        'orderId',
+        `Order '${orderId}' has ${REFUNDS_PER_ORDER_MAX} refunds, the most one order may have.`,
+      );
     const { amountMinor, items } = requested(view, input);
     if (amountMinor <= 0) throw invalidParameter('amountRequested', 'There is nothing to refund.');
     if (amountMinor > orderMoney(view).availableToRefundMinor) throw tooMuch();

@@ -214,6 +214,13 @@ export async function advanceClock(
   return { account: moved, ran };
 }
 
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60_000;
+
+/** Deletes idempotency keys whose 24 hours (of their account's clock) are over. */
+export function purgeIdempotencyKeys(deps: Deps): Promise<number> {
+  return deps.store.transaction((tx) => tx.idempotency.purgeExpired(deps.clock.nowMs()));
+}
+
 /**
  * The background worker: every sweep runs the due tasks of accounts that have some, so that a
  * server left running settles captures by itself. One sweep at a time per process.
@@ -221,6 +228,7 @@ export async function advanceClock(
 export class TaskWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private purgedAt = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -243,6 +251,10 @@ export class TaskWorker {
   async sweep(): Promise<number> {
     let ran = 0;
     try {
+      if (this.deps.clock.nowMs() - this.purgedAt >= IDEMPOTENCY_PURGE_INTERVAL_MS) {
+        this.purgedAt = this.deps.clock.nowMs();
+        await purgeIdempotencyKeys(this.deps);
+      }
       const accounts = await this.deps.store.read((tx) =>
         tx.tasks.accountsWithDueTasks(this.deps.clock.nowMs(), ACCOUNTS_PER_SWEEP_MAX),
       );

@@ -1,5 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { SecretBox } from '../lib/secret-box.js';
+import { ambientTx, nestedTransaction, runScoped } from './ambient.js';
 import { isRetryable, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import type { Database } from './schema.js';
@@ -15,6 +17,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** a schema to work in (created if missing): lets tests share one database */
   schema?: string;
+  /** seals webhook secrets at rest */
+  secrets: SecretBox;
 }
 
 // int8 columns (money, timestamps) come back as strings by default; they are safe integers here
@@ -35,6 +39,7 @@ export class PostgresStore implements Store {
   private constructor(
     private readonly db: Kysely<Database>,
     readonly pool: pg.Pool,
+    private readonly box: SecretBox,
   ) {}
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -51,13 +56,17 @@ export class PostgresStore implements Store {
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db, 'postgres', Date.now);
-    return new PostgresStore(db, pool);
+    const store = new PostgresStore(db, pool, options.secrets);
+    await store.transaction((tx) => tx.webhooks.sealPlaintextSecrets());
+    return store;
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const ambient = ambientTx(this);
+    if (ambient) return nestedTransaction(ambient, work);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute((trx) => work(new Tx(trx, 'postgres')));
+        return await this.db.transaction().execute((trx) => work(new Tx(trx, 'postgres', this.box)));
       } catch (error) {
         if (isRetryable(error) && attempt < TRANSACTION_ATTEMPTS_MAX) continue;
         throw translateDbError(error);
@@ -65,8 +74,15 @@ export class PostgresStore implements Store {
     }
   }
 
+  async scoped<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (ambientTx(this)) throw new Error('scoped transactions do not nest');
+    return this.transaction((tx) => runScoped(this, tx, work));
+  }
+
   async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return work(new Tx(this.db, 'postgres'));
+    const ambient = ambientTx(this);
+    if (ambient) return work(ambient.tx);
+    return work(new Tx(this.db, 'postgres', this.box));
   }
 
   async close(): Promise<void> {

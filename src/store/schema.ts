@@ -376,6 +376,18 @@ export interface DeliveryAttemptsTable {
   outcome: string;
 }
 
+export interface IdempotencyKeysTable {
+  account_id: string;
+  idempotency_key: string;
+  fingerprint: string;
+  method: string;
+  path: string;
+  status: number;
+  body: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   accounts: AccountsTable;
@@ -399,4 +411,5 @@ export interface Database {
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -1,5 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { SecretBox } from '../lib/secret-box.js';
+import { ambientTx, nestedTransaction, runScoped } from './ambient.js';
 import { translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import type { Database } from './schema.js';
@@ -12,6 +14,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** synchronous=FULL unless told otherwise: an acknowledged write survives power loss */
   synchronous?: 'FULL' | 'NORMAL';
+  /** seals webhook secrets at rest */
+  secrets: SecretBox;
 }
 
 /**
@@ -23,7 +27,10 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Kysely<Database>;
 
-  private constructor(readonly raw: BetterSqlite3.Database) {
+  private constructor(
+    readonly raw: BetterSqlite3.Database,
+    private readonly box: SecretBox,
+  ) {
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   }
 
@@ -33,16 +40,19 @@ export class SqliteStore implements Store {
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     raw.pragma('foreign_keys = ON');
-    const store = new SqliteStore(raw);
+    const store = new SqliteStore(raw, options.secrets);
     await migrate(store.db, 'sqlite', Date.now);
+    await store.transaction((tx) => tx.webhooks.sealPlaintextSecrets());
     return store;
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const ambient = ambientTx(this);
+    if (ambient) return nestedTransaction(ambient, work);
     return this.db.connection().execute(async (conn) => {
       await sql`BEGIN IMMEDIATE`.execute(conn);
       try {
-        const result = await work(new Tx(conn, 'sqlite'));
+        const result = await work(new Tx(conn, 'sqlite', this.box));
         await sql`COMMIT`.execute(conn);
         return result;
       } catch (error) {
@@ -52,8 +62,15 @@ export class SqliteStore implements Store {
     });
   }
 
+  async scoped<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (ambientTx(this)) throw new Error('scoped transactions do not nest');
+    return this.transaction((tx) => runScoped(this, tx, work));
+  }
+
   async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.connection().execute((conn) => work(new Tx(conn, 'sqlite')));
+    const ambient = ambientTx(this);
+    if (ambient) return work(ambient.tx);
+    return this.db.connection().execute((conn) => work(new Tx(conn, 'sqlite', this.box)));
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../lib/secret-box.js';
 import type { Dialect } from './migrations/index.js';
 import { AccountsRepo } from './repos/accounts.js';
 import { CheckoutsRepo } from './repos/checkouts.js';
 import { CustomersRepo } from './repos/customers.js';
 import { EventsRepo } from './repos/events.js';
 import { FulfillmentsRepo } from './repos/fulfillments.js';
+import { IdempotencyRepo } from './repos/idempotency.js';
 import { OperationsRepo } from './repos/operations.js';
 import { OrdersRepo } from './repos/orders.js';
 import { RefundsRepo } from './repos/refunds.js';
@@ -23,6 +25,11 @@ export interface Store {
   readonly dialect: Dialect;
   /** A write transaction. SQLite: BEGIN IMMEDIATE. PostgreSQL: row locks, retried on serialization failures. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A write transaction that every `transaction` and `read` of this store inside `work` joins
+   * (nested transactions become savepoints): all of it commits at once or not at all.
+   */
+  scoped<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Reads that need no write lock. */
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -41,8 +48,14 @@ export class Tx {
   readonly refunds: RefundsRepo;
   readonly tasks: TasksRepo;
   readonly webhooks: WebhooksRepo;
+  readonly idempotency: IdempotencyRepo;
 
-  constructor(db: Kysely<Database>, dialect: Dialect) {
+  constructor(
+    /** the transaction's connection (savepoints) */
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    box?: SecretBox,
+  ) {
     this.accounts = new AccountsRepo(db, dialect);
     this.skus = new SkusRepo(db, dialect);
     this.customers = new CustomersRepo(db, dialect);
@@ -54,6 +67,7 @@ export class Tx {
     this.fulfillments = new FulfillmentsRepo(db, dialect);
     this.refunds = new RefundsRepo(db, dialect);
     this.tasks = new TasksRepo(db, dialect);
-    this.webhooks = new WebhooksRepo(db, dialect);
+    this.webhooks = new WebhooksRepo(db, dialect, box);
+    this.idempotency = new IdempotencyRepo(db, dialect);
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { SystemClock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { Simulator } from '../../src/processor/simulator/simulator.js';
 import { createAccount, type KeyPair } from '../../src/services/accounts.js';
 import type { Deps, Settings } from '../../src/services/context.js';
@@ -139,7 +139,7 @@ export interface TestApp {
 
 export async function buildTestApp(
   kind: StoreKind,
-  options: { clock?: SystemClock; settings?: Settings } = {},
+  options: { clock?: SystemClock; settings?: Settings; logger?: Logger } = {},
 ): Promise<TestApp> {
   const testStore: TestStore = await openTestStore(kind);
   const { store } = testStore;
@@ -147,7 +147,7 @@ export async function buildTestApp(
     store,
     processor: new Simulator(),
     clock: options.clock ?? { nowMs: () => Date.now() },
-    logger: createLogger({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
+    logger: options.logger ?? createLogger({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
     ...(options.settings ? { settings: options.settings } : {}),
   };
   const app = await buildApp(deps);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SecretBox } from '../../src/lib/secret-box.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
@@ -33,7 +34,7 @@ export interface TestStore {
 export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
-    const store = await SqliteStore.open({ path: join(dir, 'test.db') });
+    const store = await SqliteStore.open({ path: join(dir, 'test.db'), secrets: SecretBox.random() });
     return {
       store,
       kind,
@@ -44,7 +45,12 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
     };
   }
   const schema = `t_${process.pid}_${randomBytes(6).toString('hex')}`;
-  const store = await PostgresStore.open({ connectionString: TEST_DATABASE_URL, schema, poolSize: 8 });
+  const store = await PostgresStore.open({
+    connectionString: TEST_DATABASE_URL,
+    schema,
+    poolSize: 8,
+    secrets: SecretBox.random(),
+  });
   return {
     store,
     kind,

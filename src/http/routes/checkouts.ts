@@ -37,7 +37,8 @@ export const CheckoutListQuery = closed({
 export function checkoutRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/checkouts', { schema: { body: CheckoutCreate } }, async (request, reply) => {
     const view = await createCheckout(deps, callerOf(request), request.body as CheckoutCreate);
-    return reply.status(201).send(checkoutViewToWire(view));
+    reply.status(201);
+    return checkoutViewToWire(view);
   });
 
   app.get('/checkouts/:id', { schema: { params: IdParams } }, async (request) => {
@@ -55,7 +56,8 @@ export function checkoutRoutes(app: FastifyInstance, deps: Deps): void {
   app.delete('/checkouts/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     await deleteCheckout(deps, callerOf(request), id);
-    return reply.status(204).send();
+    reply.status(204);
+    return;
   });
 
   app.get('/checkouts', { schema: { querystring: CheckoutListQuery } }, async (request) => {
@@ -79,7 +81,8 @@ export function checkoutRoutes(app: FastifyInstance, deps: Deps): void {
     async (request, reply) => {
       const { id, sourceId } = request.params as { id: string; sourceId: string };
       await detachSource(deps, callerOf(request), id, sourceId);
-      return reply.status(204).send();
+      reply.status(204);
+      return;
     },
   );
 }

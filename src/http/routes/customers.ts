@@ -27,7 +27,8 @@ export const CustomerListQuery = closed({
 export function customerRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/customers', { schema: { body: CustomerCreate } }, async (request, reply) => {
     const view = await createCustomer(deps, callerOf(request), (request.body ?? {}) as CustomerCreate);
-    return reply.status(201).send(customerToWire(view.customer, view.sources));
+    reply.status(201);
+    return customerToWire(view.customer, view.sources);
   });
 
   app.get('/customers/:id', { schema: { params: IdParams } }, async (request) => {
@@ -45,7 +46,8 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
   app.delete('/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     await deleteCustomer(deps, callerOf(request), id);
-    return reply.status(204).send();
+    reply.status(204);
+    return;
   });
 
   app.get('/customers', { schema: { querystring: CustomerListQuery } }, async (request) => {
@@ -76,7 +78,8 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
     async (request, reply) => {
       const { id, sourceId } = request.params as { id: string; sourceId: string };
       await removeSourceFromCustomer(deps, callerOf(request), id, sourceId);
-      return reply.status(204).send();
+      reply.status(204);
+      return;
     },
   );
 }

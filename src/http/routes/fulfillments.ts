@@ -29,7 +29,8 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: Deps): void {
       callerOf(request),
       request.body as FulfillmentCreate,
     );
-    return reply.status(201).send(fulfillmentToWire(fulfillment));
+    reply.status(201);
+    return fulfillmentToWire(fulfillment);
   });
 
   app.get('/fulfillments/:id', { schema: { params: IdParams } }, async (request) => {

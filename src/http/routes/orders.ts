@@ -56,7 +56,8 @@ const GetQuery = closed({ expand: Type.Optional(Type.Union([Type.Boolean(), Str(
 export function orderRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/orders', { schema: { body: OrderCreate } }, async (request, reply) => {
     const view = await createOrder(deps, callerOf(request), request.body as OrderCreate | undefined);
-    return reply.status(201).send(orderToWire(view));
+    reply.status(201);
+    return orderToWire(view);
   });
 
   app.get('/orders/:id', { schema: { params: IdParams, querystring: GetQuery } }, async (request) => {

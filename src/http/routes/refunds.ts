@@ -23,7 +23,8 @@ export const RefundListQuery = closed({
 export function refundRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/refunds', { schema: { body: RefundCreate } }, async (request, reply) => {
     const { refund, view } = await createRefund(deps, callerOf(request), request.body as RefundCreate);
-    return reply.status(201).send(refundToWire(refund, view));
+    reply.status(201);
+    return refundToWire(refund, view);
   });
 
   app.get('/refunds/:id', { schema: { params: IdParams } }, async (request) => {

@@ -22,13 +22,15 @@ export const SkuListQuery = closed({
 export function skuRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/skus', { schema: { body: SkuCreate } }, async (request, reply) => {
     const sku = await createSku(deps, callerOf(request), request.body as SkuCreate);
-    return reply.status(201).send(skuToWire(sku));
+    reply.status(201);
+    return skuToWire(sku);
   });
 
   app.put('/skus/:id', { schema: { params: IdParams, body: SkuUpsert } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const { sku, created } = await upsertSku(deps, callerOf(request), id, request.body as SkuUpsert);
-    return reply.status(created ? 201 : 200).send(skuToWire(sku));
+    reply.status(created ? 201 : 200);
+    return skuToWire(sku);
   });
 
   app.post('/skus/:id', { schema: { params: IdParams, body: SkuUpdate } }, async (request) => {
@@ -44,7 +46,8 @@ export function skuRoutes(app: FastifyInstance, deps: Deps): void {
   app.delete('/skus/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     await deleteSku(deps, callerOf(request), id);
-    return reply.status(204).send();
+    reply.status(204);
+    return;
   });
 
   app.get('/skus', { schema: { querystring: SkuListQuery } }, async (request) => {

@@ -13,13 +13,15 @@ export function sourceRoutes(app: FastifyInstance, deps: Deps): void {
     { schema: { body: CardSourceCreate }, config: { auth: 'public' } },
     async (request, reply) => {
       const source = await createCardSource(deps, callerOf(request), request.body as CardSourceCreate);
-      return reply.status(201).send(sourceToWire(source));
+      reply.status(201);
+      return sourceToWire(source);
     },
   );
 
   app.post('/sources', { schema: { body: CreditSourceCreate } }, async (request, reply) => {
     const source = await createCreditSource(deps, callerOf(request), request.body as CreditSourceCreate);
-    return reply.status(201).send(sourceToWire(source));
+    reply.status(201);
+    return sourceToWire(source);
   });
 
   app.get('/sources/:id', { schema: { params: IdParams } }, async (request) => {

@@ -70,6 +70,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post('/test-helpers/reset', async (request, reply) => {
     await resetAccount(deps, callerOf(request));
-    return reply.status(204).send();
+    reply.status(204);
+    return;
   });
 }

@@ -38,7 +38,8 @@ export type Nudge = () => void;
 export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): void {
   app.post('/webhooks', { schema: { body: WebhookCreate } }, async (request, reply) => {
     const { webhook, secret } = await createWebhook(deps, callerOf(request), request.body as WebhookCreate);
-    return reply.status(201).send(webhookToWire(webhook, secret));
+    reply.status(201);
+    return webhookToWire(webhook, secret);
   });
 
   app.get('/webhooks/:id', { schema: { params: IdParams } }, async (request) => {
@@ -56,7 +57,8 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
   app.delete('/webhooks/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     await deleteWebhook(deps, callerOf(request), id);
-    return reply.status(204).send();
+    reply.status(204);
+    return;
   });
 
   // DR's document types this list as a bare array, its description as "a dictionary with a data
@@ -104,7 +106,8 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
       if (since === undefined) throw invalidParameter('since', "'since' must be an ISO-8601 time.");
       const eventIds = await redeliverFailed(deps, callerOf(request), id, since);
       nudge();
-      return reply.status(202).send({ webhookId: id, eventIds });
+      reply.status(202);
+      return { webhookId: id, eventIds };
     },
   );
 
@@ -120,7 +123,8 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
         (request.body as Redeliver).webhookId,
       );
       nudge();
-      return reply.status(202).send({ eventId: id, webhookIds });
+      reply.status(202);
+      return { eventId: id, webhookIds };
     },
   );
 }

@@ -425,6 +425,25 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX delivery_attempts_delivery ON delivery_attempts (account_id, delivery_id, seq)',
     ],
   },
+  {
+    version: 4,
+    name: 'idempotency keys',
+    statements: [
+      `CREATE TABLE idempotency_keys (
+        account_id TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT,
+        created_at {big} NOT NULL,
+        expires_at {big} NOT NULL,
+        PRIMARY KEY (account_id, idempotency_key)
+      )`,
+      'CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)',
+    ],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

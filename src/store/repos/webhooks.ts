@@ -1,44 +1,13 @@
+import type { Kysely } from 'kysely';
 import { type Selectable, sql } from 'kysely';
 import { subscribes } from '../../domain/webhook/match.js';
+import { SecretBox } from '../../lib/secret-box.js';
 import { flag, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
+import type { Dialect } from '../migrations/index.js';
 import { paginate } from '../paging.js';
 import type { DeliveryAttemptRecord, DeliveryRecord, Page, PageQuery, WebhookRecord } from '../records.js';
-import type { DeliveriesTable, DeliveryAttemptsTable, WebhooksTable } from '../schema.js';
+import type { Database, DeliveriesTable, DeliveryAttemptsTable, WebhooksTable } from '../schema.js';
 import { chunks, type ReadOptions, Repo } from './base.js';
-
-const toWebhook = (row: Selectable<WebhooksTable>): WebhookRecord => ({
-  accountId: row.account_id,
-  id: row.id,
-  address: row.address,
-  types: fromJson<string[]>(row.types),
-  apiVersion: row.api_version,
-  enabled: row.enabled === 1,
-  transportType: row.transport_type as WebhookRecord['transportType'],
-  authentication: fromJsonOrNull<WebhookRecord['authentication'] & object>(row.authentication),
-  secret: row.secret,
-  previousSecret: row.previous_secret,
-  previousSecretUntil: row.previous_secret_until,
-  disabledReason: row.disabled_reason,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-const toRow = (w: WebhookRecord) => ({
-  account_id: w.accountId,
-  id: w.id,
-  address: w.address,
-  types: toJson(w.types),
-  api_version: w.apiVersion,
-  enabled: flag(w.enabled),
-  transport_type: w.transportType,
-  authentication: toJsonOrNull(w.authentication),
-  secret: w.secret,
-  previous_secret: w.previousSecret,
-  previous_secret_until: w.previousSecretUntil,
-  disabled_reason: w.disabledReason,
-  created_at: w.createdAt,
-  updated_at: w.updatedAt,
-});
 
 const toDelivery = (row: Selectable<DeliveriesTable>): DeliveryRecord => ({
   accountId: row.account_id,
@@ -70,12 +39,86 @@ const toAttempt = (row: Selectable<DeliveryAttemptsTable>): DeliveryAttemptRecor
 });
 
 export class WebhooksRepo extends Repo {
+  constructor(
+    db: Kysely<Database>,
+    dialect: Dialect,
+    /** seals signing secrets and basic-auth credentials at rest */
+    private readonly box?: SecretBox,
+  ) {
+    super(db, dialect);
+  }
+
+  private get sealer(): SecretBox {
+    if (!this.box) throw new Error('webhook secrets need the store to have an encryption key');
+    return this.box;
+  }
+
+  private open(value: string): string {
+    return SecretBox.isSealed(value) ? this.sealer.open(value) : value;
+  }
+
+  private toWebhook(row: Selectable<WebhooksTable>): WebhookRecord {
+    return {
+      accountId: row.account_id,
+      id: row.id,
+      address: row.address,
+      types: fromJson<string[]>(row.types),
+      apiVersion: row.api_version,
+      enabled: row.enabled === 1,
+      transportType: row.transport_type as WebhookRecord['transportType'],
+      authentication: row.authentication
+        ? fromJsonOrNull<WebhookRecord['authentication'] & object>(this.open(row.authentication))
+        : null,
+      secret: this.open(row.secret),
+      previousSecret: row.previous_secret === null ? null : this.open(row.previous_secret),
+      previousSecretUntil: row.previous_secret_until,
+      disabledReason: row.disabled_reason,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  private toRow(w: WebhookRecord) {
+    const authentication = toJsonOrNull(w.authentication);
+    return {
+      account_id: w.accountId,
+      id: w.id,
+      address: w.address,
+      types: toJson(w.types),
+      api_version: w.apiVersion,
+      enabled: flag(w.enabled),
+      transport_type: w.transportType,
+      authentication: authentication === null ? null : this.sealer.seal(authentication),
+      secret: this.sealer.seal(w.secret),
+      previous_secret: w.previousSecret === null ? null : this.sealer.seal(w.previousSecret),
+      previous_secret_until: w.previousSecretUntil,
+      disabled_reason: w.disabledReason,
+      created_at: w.createdAt,
+      updated_at: w.updatedAt,
+    };
+  }
+
+  /** Seals secrets stored in plaintext by an earlier version; returns how many webhooks. */
+  async sealPlaintextSecrets(): Promise<number> {
+    const rows = await this.db.selectFrom('webhooks').selectAll().execute();
+    let sealed = 0;
+    for (const row of rows) {
+      const plain =
+        !SecretBox.isSealed(row.secret) ||
+        (row.previous_secret !== null && !SecretBox.isSealed(row.previous_secret)) ||
+        (row.authentication !== null && !SecretBox.isSealed(row.authentication));
+      if (!plain) continue;
+      await this.update(this.toWebhook(row));
+      sealed += 1;
+    }
+    return sealed;
+  }
   async insert(webhook: WebhookRecord): Promise<void> {
-    await this.db.insertInto('webhooks').values(toRow(webhook)).execute();
+    await this.db.insertInto('webhooks').values(this.toRow(webhook)).execute();
   }
 
   async update(webhook: WebhookRecord): Promise<void> {
-    const { account_id, id, created_at, ...changes } = toRow(webhook);
+    const { account_id, id, created_at, ...changes } = this.toRow(webhook);
     await this.db
       .updateTable('webhooks')
       .set(changes)
@@ -92,7 +135,7 @@ export class WebhooksRepo extends Repo {
       .where('id', '=', id);
     if (options.lock && this.locks) q = q.forUpdate();
     const row = await q.executeTakeFirst();
-    return row ? toWebhook(row) : undefined;
+    return row ? this.toWebhook(row) : undefined;
   }
 
   async getMany(accountId: string, ids: readonly string[]): Promise<Map<string, WebhookRecord>> {
@@ -103,7 +146,7 @@ export class WebhooksRepo extends Repo {
       .where('account_id', '=', accountId)
       .where('id', 'in', [...new Set(ids)])
       .execute();
-    return new Map(rows.map((r) => [r.id, toWebhook(r)]));
+    return new Map(rows.map((r) => [r.id, this.toWebhook(r)]));
   }
 
   /** Webhooks by (account, id) pairs, for a batch of deliveries. */
@@ -118,7 +161,7 @@ export class WebhooksRepo extends Repo {
     return new Map(
       rows
         .filter((r) => wanted.has(`${r.account_id}/${r.id}`))
-        .map((r) => [`${r.account_id}/${r.id}`, toWebhook(r)]),
+        .map((r) => [`${r.account_id}/${r.id}`, this.toWebhook(r)]),
     );
   }
 
@@ -134,7 +177,7 @@ export class WebhooksRepo extends Repo {
       .where('account_id', '=', accountId)
       .where('enabled', '=', 1)
       .execute();
-    return rows.map(toWebhook).filter((w) => subscribes(w.types, eventType));
+    return rows.map((r) => this.toWebhook(r)).filter((w) => subscribes(w.types, eventType));
   }
 
   /** Webhooks newest first; `types` keeps those subscribed to any of the given event types. */
@@ -148,10 +191,10 @@ export class WebhooksRepo extends Repo {
       const result = await paginate<Selectable<WebhooksTable>>(q, page, (id) =>
         this.seqOf('webhooks', accountId, id),
       );
-      return { data: result.data.map(toWebhook), hasMore: result.hasMore };
+      return { data: result.data.map((r) => this.toWebhook(r)), hasMore: result.hasMore };
     }
     // few webhooks per account: filter in memory, then page
-    const all = (await q.orderBy('seq', 'desc').execute()).map(toWebhook);
+    const all = (await q.orderBy('seq', 'desc').execute()).map((r) => this.toWebhook(r));
     const wanted = filters.types;
     const matching = all.filter((w) => wanted.some((t) => subscribes(w.types, t) || w.types.includes(t)));
     let start = 0;
