@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -10,6 +11,7 @@ import { AppError } from './domain/errors.js';
 import { sendError } from './http/error-response.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
+import { registerOpenApi } from './http/plugins/openapi.js';
 import { registerRateLimit } from './http/plugins/rate-limit.js';
 import { accountRoutes } from './http/routes/account.js';
 import { checkoutRoutes } from './http/routes/checkouts.js';
@@ -28,6 +30,9 @@ import { Authenticator } from './services/accounts.js';
 import type { Deps } from './services/context.js';
 
 const ROUTE_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /**
  * The HTTP app: plugins and routes registered by hand, in order. No listening here (main.ts and
@@ -50,6 +55,15 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: REQUEST_TIMEOUT_MS,
     return503OnClosing: true,
+    // the router's own refusals, in DR's envelope too
+    frameworkErrors: (error, request, reply) => {
+      const mapped =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('not_found', 'id', 'There is no resource with an id that long.')
+          : new AppError('invalid_parameter', 'path', 'The request path is not a valid URL.');
+      reply.header('x-dr-requestid', request.id);
+      return sendError(mapped, request, reply);
+    },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
@@ -114,6 +128,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
     methodsByPath.set(route.url, known);
   });
 
+  await registerOpenApi(app, VERSION);
   registerAuth(app, new Authenticator(deps.store));
   if (deps.settings?.rateLimitPerSecond) await registerRateLimit(app, deps.settings.rateLimitPerSecond);
   registerIdempotency(app, deps);
@@ -130,13 +145,16 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   testHelperRoutes(app, deps);
   webhookRoutes(app, deps, wake);
 
-  for (const [url, known] of [...methodsByPath]) {
+  for (const [url, methods] of [...methodsByPath]) {
+    // a copy: the onRoute hook above adds the catch-all's own methods to the path's set
+    const known = new Set(methods);
     const missing = ROUTE_METHODS.filter((m) => !known.has(m));
     if (missing.length === 0) continue;
     app.route({
       method: [...missing],
       url,
       config: { auth: 'none' },
+      schema: { hide: true },
       handler: async (request) => {
         throw new AppError(
           'method_not_allowed',

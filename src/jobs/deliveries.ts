@@ -89,6 +89,8 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private ticking = false;
+  /** the tick running now, if any */
+  private current: Promise<number> | undefined;
   /** A wake arrived during a tick: look again right after it. */
   private again = false;
   private stopped = true;
@@ -140,11 +142,16 @@ export class DeliveryWorker {
   }
 
   /** Claims what is due and starts sending; returns how many it started. */
-  async tick(): Promise<number> {
+  tick(): Promise<number> {
     if (this.ticking) {
       this.again = true;
-      return 0;
+      return Promise.resolve(0);
     }
+    this.current = this.claimAndSend();
+    return this.current;
+  }
+
+  private async claimAndSend(): Promise<number> {
     this.ticking = true;
     this.again = false;
     let started = 0;
@@ -211,7 +218,12 @@ export class DeliveryWorker {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       await Promise.all([...this.inFlight]);
-      if ((await this.tick()) === 0 && this.inFlight.size === 0) return;
+      if (this.ticking) {
+        // a timer's tick is claiming right now: what it starts must be waited for too
+        await this.current;
+        continue;
+      }
+      if ((await this.tick()) === 0 && this.inFlight.size === 0 && !this.ticking) return;
     }
     throw new Error('deliveries did not drain in time');
   }

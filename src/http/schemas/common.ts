@@ -141,10 +141,25 @@ export const ShippingRequest = partial({
 
 export const TaxIdentifierRequest = partial({ id: Str() });
 
+/** DR's DisclosureDetails.type enum (found by the fuzzer: any string used to be echoed back). */
+export const DISCLOSURE_TYPES = [
+  'termsOfSale',
+  'privacyPolicy',
+  'cookiePolicy',
+  'legalNotice',
+  'autoRenewalPlanTerms',
+  'saveCardMandate',
+  'idealRecurringAgreement',
+  'businessEntity',
+  'resellerDisclosure',
+  'confirmDisclosure',
+  'californiaPrivacyRights',
+] as const;
+
 export const Disclosures = partial({
   disclosures: Type.Array(
     closed({
-      type: Str(),
+      type: Type.Union(DISCLOSURE_TYPES.map((t) => Type.Literal(t))),
       entityName: Type.Optional(Str()),
       entityId: Type.Optional(Str()),
       localizedText: Type.Optional(Str(4000)),

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { advance, CARDS, createCardSource, placeOrder, readyCheckout, SKU } from '../helpers/fixtures.js';
+import { storeKinds } from '../helpers/stores.js';
+
+/**
+ * The tenant matrix: every operation of /openapi.json that takes an id, called with a second
+ * account's key on the first account's objects, answers 404 not_found exactly as for an id that
+ * does not exist, and changes nothing.
+ */
+
+const BODIES: Record<string, unknown> = {
+  'POST /skus/{id}': { name: 'taken over' },
+  'POST /customers/{id}': { email: 'intruder@example.com' },
+  'POST /checkouts/{id}': { email: 'intruder@example.com' },
+  'POST /orders/{id}': { upstreamId: 'intruder' },
+  'POST /fulfillments/{id}': { trackingNumber: 'intruder' },
+  'POST /refunds/{id}': { metadata: { by: 'intruder' } },
+  'PATCH /webhooks/{id}': { enabled: false },
+  'POST /webhooks/{id}/redeliver-failed': { since: '2020-01-01T00:00:00Z' },
+  'POST /events/{id}/redeliver': {},
+};
+
+/** PUT /skus/{id} is an upsert: with another key it makes that account's own SKU (checked below). */
+const NOT_ID_LOOKUPS = new Set(['PUT /skus/{id}']);
+
+for (const kind of storeKinds()) {
+  describe(`tenant isolation (${kind})`, () => {
+    let t: TestApp;
+    const own: Record<string, string> = {};
+
+    before(async () => {
+      t = await buildTestApp(kind);
+      own['sku'] = (await t.api.put('/skus/tenant-sku', { ...SKU, name: 'Private SKU' })).body.id;
+      const customer = await t.api.post('/customers', { email: 'private@example.com' });
+      own['customer'] = customer.body.id;
+      const saved = await createCardSource(t.publicApi);
+      await t.api.post(`/customers/${own['customer']}/sources/${saved.id}`);
+      own['customerSource'] = saved.id;
+      const { checkout, source } = await readyCheckout(t.api, t.publicApi);
+      own['checkout'] = checkout.id;
+      own['checkoutSource'] = source.id;
+      own['source'] = source.id;
+      const order = await placeOrder(t.api, t.publicApi);
+      own['order'] = order.id;
+      own['charge'] = order.payment.charges[0].id;
+      const item = order.items[0];
+      const ful = await t.api.post('/fulfillments', {
+        orderId: order.id,
+        items: [{ itemId: item.id, quantity: item.quantity }],
+      });
+      own['fulfillment'] = ful.body.id;
+      await advance(t.api, 10);
+      const refund = await t.api.post('/refunds', { orderId: order.id, currency: 'USD', amount: 1 });
+      own['refund'] = refund.body.id;
+      const pending = await placeOrder(t.api, t.publicApi, { card: CARDS.captureStaysPending });
+      const pendingItem = pending.items[0];
+      await t.api.post('/fulfillments', {
+        orderId: pending.id,
+        items: [{ itemId: pendingItem.id, quantity: pendingItem.quantity }],
+      });
+      const captured = await t.api.get(`/orders/${pending.id}`);
+      own['capture'] = captured.body.payment.charges[0].captures[0].id;
+      own['webhook'] = (
+        await t.api.post('/webhooks', { types: ['*'], address: 'http://127.0.0.1:9/h' })
+      ).body.id;
+      own['event'] = (await t.api.get('/events?limit=1')).body.data[0].id;
+      for (const [name, id] of Object.entries(own)) assert.ok(id, `made ${name}`);
+    });
+    after(async () => t.close());
+
+    function idFor(path: string, param: string): string {
+      const segments = path.split('/');
+      const resource = segments[segments.indexOf(`{${param}}`) - 1] ?? '';
+      if (param === 'sourceId')
+        return path.startsWith('/customers') ? own['customerSource']! : own['checkoutSource']!;
+      const kind = resource.replace(/s$/, '');
+      const id = own[kind];
+      assert.ok(id, `the matrix has no ${kind} for ${path}`);
+      return id;
+    }
+
+    it("answers every id-taking operation with another account's key 404, as for an unknown id", async () => {
+      const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      let checked = 0;
+      for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
+        if (!path.includes('{')) continue;
+        for (const method of Object.keys(item).map((m) => m.toUpperCase())) {
+          const name = `${method} ${path}`;
+          if (NOT_ID_LOOKUPS.has(name)) continue;
+          const url = path.replace(/\{(\w+)\}/g, (_m, param: string) => idFor(path, param));
+          const unknownUrl = path.replace(/\{(\w+)\}/g, () => '000000000000000');
+          const body = method === 'GET' || method === 'DELETE' ? undefined : (BODIES[name] ?? {});
+          const foreign = await t.otherApi.request(method, url, body, { unchecked: true });
+          const unknown = await t.otherApi.request(method, unknownUrl, body, { unchecked: true });
+          assert.equal(foreign.status, 404, `${name} with another account's key: ${foreign.raw}`);
+          assert.equal(foreign.body.type, 'not_found', name);
+          assert.equal(unknown.status, 404, `${name} with an unknown id: ${unknown.raw}`);
+          assert.equal(foreign.body.errors[0].code, unknown.body.errors[0].code, name);
+          assert.equal(foreign.body.errors[0].parameter, unknown.body.errors[0].parameter, name);
+          assert.ok(!foreign.raw.includes('private@example.com'));
+          if (method === 'GET') {
+            const mine = await t.api.request(method, url, undefined, { unchecked: true });
+            assert.equal(mine.status, 200, `${name} works for the owner`);
+          }
+          checked += 1;
+        }
+      }
+      assert.ok(checked >= 32, `only ${checked} operations checked`);
+      // nothing changed for the owner
+      assert.equal((await t.api.get(`/customers/${own['customer']}`)).body.email, 'private@example.com');
+      assert.equal((await t.api.get(`/skus/${own['sku']}`)).body.name, 'Private SKU');
+      assert.equal((await t.api.get(`/webhooks/${own['webhook']}`)).body.enabled, true);
+      assert.equal((await t.api.get(`/orders/${own['order']}`)).body.upstreamId, undefined);
+      // PUT /skus/{id} with the other key makes that account's own SKU; the first one's stays
+      const put = await t.otherApi.put(`/skus/${own['sku']}`, { ...SKU, name: 'Same id, other account' });
+      assert.equal(put.status, 201);
+      assert.equal((await t.api.get(`/skus/${own['sku']}`)).body.name, 'Private SKU');
+    });
+  });
+}
