@@ -25,7 +25,7 @@ import { sourceRoutes } from './http/routes/sources.js';
 import { testHelperRoutes } from './http/routes/test-helpers.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { compileValidator } from './http/validation.js';
-import { BODY_LIMIT_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
+import { BODY_LIMIT_BYTES, HANDLER_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './limits.js';
 import { Authenticator } from './services/accounts.js';
 import type { Deps } from './services/context.js';
 
@@ -54,6 +54,9 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: REQUEST_TIMEOUT_MS,
+    // from routing to the response: past it the client gets a 503 (the work may still finish; a
+    // retry with the same Idempotency-Key then gets its answer)
+    handlerTimeout: HANDLER_TIMEOUT_MS,
     return503OnClosing: true,
     // the router's own refusals, in DR's envelope too
     frameworkErrors: (error, request, reply) => {

@@ -20,6 +20,7 @@ export const ID_LENGTH_MAX = 100;
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const REQUEST_TIMEOUT_MS = 30_000;
+export const HANDLER_TIMEOUT_MS = 30_000;
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 export const IDEMPOTENCY_KEY_LENGTH_MAX = 255;

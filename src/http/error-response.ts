@@ -37,6 +37,15 @@ function fromFastify(error: FastifyError): { status: number; error: AppError } |
         status: 413,
         error: new AppError('request_too_large', 'body', 'The request body is too large.'),
       };
+    case 'FST_ERR_HANDLER_TIMEOUT':
+      return {
+        status: 503,
+        error: new AppError(
+          'handler_timeout',
+          undefined,
+          'The request took too long and was answered before it finished; retry it with the same Idempotency-Key to learn its outcome.',
+        ),
+      };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

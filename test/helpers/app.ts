@@ -139,7 +139,13 @@ export interface TestApp {
 
 export async function buildTestApp(
   kind: StoreKind,
-  options: { clock?: SystemClock; settings?: Settings; logger?: Logger } = {},
+  options: {
+    clock?: SystemClock;
+    settings?: Settings;
+    logger?: Logger;
+    /** add routes before the app is ready (tests of the HTTP machinery itself) */
+    beforeReady?: (app: FastifyInstance) => void;
+  } = {},
 ): Promise<TestApp> {
   const testStore: TestStore = await openTestStore(kind);
   const { store } = testStore;
@@ -151,6 +157,7 @@ export async function buildTestApp(
     ...(options.settings ? { settings: options.settings } : {}),
   };
   const app = await buildApp(deps);
+  options.beforeReady?.(app);
   await app.ready();
   const now = Date.now();
   const { keys, account } = await createAccount(store, 'Test account', now);

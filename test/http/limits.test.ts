@@ -46,3 +46,26 @@ describe(`limits (${kind})`, () => {
     assert.equal(response.body.errors[0].code, 'request_too_large');
   });
 });
+
+describe('the handler timeout', () => {
+  it("answers a request that overruns it with 503 in DR's envelope", async () => {
+    const t = await buildTestApp(kind, {
+      beforeReady: (app) => {
+        app.get('/test-only/slow', { config: { auth: 'none' }, handlerTimeout: 50 }, async () => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return { late: true };
+        });
+      },
+    });
+    try {
+      const response = await t.app.inject({ method: 'GET', url: '/test-only/slow' });
+      assert.equal(response.statusCode, 503);
+      const body = response.json();
+      assert.equal(body.type, 'service_unavailable');
+      assert.equal(body.errors[0].code, 'handler_timeout');
+    } finally {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await t.close();
+    }
+  });
+});
