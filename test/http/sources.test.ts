@@ -47,7 +47,8 @@ for (const kind of storeKinds()) {
         );
         const text = JSON.stringify(rows);
         assert.ok(!text.includes(number), `${table} holds no card number`);
-        assert.ok(!text.includes('987'), `${table} holds no CVV`);
+        // as a value of its own (ids and times may contain the digits by chance)
+        assert.ok(!/(?<![\w-])987(?![\w-])/.test(text) && !/"cvv"/i.test(text), `${table} holds no CVV`);
       }
     });
 
