@@ -242,6 +242,22 @@ async function main(): Promise<void> {
     settlement,
     webhooks,
     ratioToEcho: ratio,
+    // one entry per scenario, the same four figures each (webhooks: deliveries/s and lag)
+    scenarios: {
+      echo: { rps: echo['requestsPerSecond'], p50: echo['p50Ms'], p99: echo['p99Ms'], ratioToEcho: 1 },
+      'lifecycle-sqlite': {
+        rps: lifecycle['requestsPerSecond'],
+        p50: lifecycle['p50Ms'],
+        p99: lifecycle['p99Ms'],
+        ratioToEcho: ratio,
+      },
+      webhooks: {
+        rps: webhooks.deliveriesPerSecond,
+        p50: webhooks.lagP50Ms,
+        p99: webhooks.lagP99Ms,
+        ratioToEcho: webhooks.deliveriesPerSecond / echo['requestsPerSecond'],
+      },
+    },
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);

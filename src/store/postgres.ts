@@ -58,6 +58,7 @@ export class PostgresStore implements Store {
     await migrate(db, 'postgres', Date.now);
     const store = new PostgresStore(db, pool, options.secrets);
     await store.transaction((tx) => tx.webhooks.sealPlaintextSecrets());
+    await store.transaction((tx) => tx.accounts.convertHexKeyHashes());
     return store;
   }
 

@@ -1,7 +1,8 @@
+import { AsyncResource } from 'node:async_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SecretBox } from '../lib/secret-box.js';
-import { ambientTx, nestedTransaction, runScoped } from './ambient.js';
+import { ambientTx, detached, nestedTransaction, runScoped } from './ambient.js';
 import { translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import type { Database } from './schema.js';
@@ -18,20 +19,63 @@ export interface SqliteStoreOptions {
   secrets: SecretBox;
 }
 
+/** Statements kept prepared, per connection (Kysely would prepare each one on every use). */
+const STATEMENT_CACHE_MAX = 1_000;
+/** A group commit takes at most this many transactions… */
+const GROUP_TRANSACTIONS_MAX = 64;
+/** …and stops taking more after this long, so that the first one is not kept waiting. */
+const GROUP_WINDOW_MS = 10;
+
+/** better-sqlite3 with its statements cached (the shape Kysely's SqliteDialect expects). */
+function withStatementCache(raw: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare: (text: string) => {
+      let statement = cache.get(text);
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
+        statement = raw.prepare(text);
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+interface Unit {
+  work: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous and Kysely holds
- * its single connection for the length of a transaction, so write transactions run one at a time
- * (BEGIN IMMEDIATE also takes the file's write lock against other processes, such as the CLI).
+ * The embedded store: one SQLite file in WAL mode with synchronous=FULL.
+ *
+ * Writes use group commit: transactions that arrive while others run are queued, and one
+ * `BEGIN IMMEDIATE … COMMIT` runs a group of them one after another, each inside its own
+ * savepoint. A transaction that fails is rolled back to its savepoint alone (its caller gets the
+ * error at once); the others resolve only after the group's COMMIT (and its fsync) returned, so
+ * nobody is answered before their writes are durable, and many share one fsync.
+ *
+ * Reads use a second connection: they see what has committed and never wait for a group.
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Kysely<Database>;
+  private readonly readDb: Kysely<Database>;
+  private readonly queue: Unit[] = [];
+  private running = false;
 
   private constructor(
     readonly raw: BetterSqlite3.Database,
+    private readonly reader: BetterSqlite3.Database,
     private readonly box: SecretBox,
   ) {
-    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    this.readDb = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(reader) }),
+    });
   }
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
@@ -40,26 +84,99 @@ export class SqliteStore implements Store {
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     raw.pragma('foreign_keys = ON');
-    const store = new SqliteStore(raw, options.secrets);
+    const reader = new BetterSqlite3(options.path);
+    reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    reader.pragma('query_only = ON');
+    const store = new SqliteStore(raw, reader, options.secrets);
     await migrate(store.db, 'sqlite', Date.now);
     await store.transaction((tx) => tx.webhooks.sealPlaintextSecrets());
+    await store.transaction((tx) => tx.accounts.convertHexKeyHashes());
     return store;
   }
 
-  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const ambient = ambientTx(this);
     if (ambient) return nestedTransaction(ambient, work);
-    return this.db.connection().execute(async (conn) => {
-      await sql`BEGIN IMMEDIATE`.execute(conn);
-      try {
-        const result = await work(new Tx(conn, 'sqlite', this.box));
-        await sql`COMMIT`.execute(conn);
-        return result;
-      } catch (error) {
-        await sql`ROLLBACK`.execute(conn);
-        throw translateDbError(error);
+    return new Promise<T>((resolve, reject) => {
+      // the work runs in its caller's async context, whichever request started the group
+      this.queue.push({
+        work: AsyncResource.bind(work) as (tx: Tx) => Promise<unknown>,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (!this.running) {
+        this.running = true;
+        // a millisecond later: the requests that arrive meanwhile queue their transactions too,
+        // and the group they form shares one fsync (measured: setImmediate groups ~5, 645 req/s;
+        // 1 ms, 750 req/s on the lifecycle)
+        detached(() => setTimeout(() => void this.runGroups(), 1));
       }
     });
+  }
+
+  private async runGroups(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        await this.db.connection().execute((conn) => this.runGroup(conn));
+        if (this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    } finally {
+      this.running = false;
+      // a transaction queued while the last group finished
+      if (this.queue.length > 0) {
+        this.running = true;
+        void this.runGroups();
+      }
+    }
+  }
+
+  private async runGroup(conn: Kysely<Database>): Promise<void> {
+    const done: { unit: Unit; value: unknown }[] = [];
+    const started = Date.now();
+    try {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+    } catch (error) {
+      // the write lock could not be had (another process held it too long): fail this one
+      this.queue.shift()?.reject(translateDbError(error));
+      return;
+    }
+    const tx = new Tx(conn, 'sqlite', this.box);
+    let broken: unknown;
+    while (
+      this.queue.length > 0 &&
+      done.length < GROUP_TRANSACTIONS_MAX &&
+      (done.length === 0 || Date.now() - started < GROUP_WINDOW_MS)
+    ) {
+      const unit = this.queue.shift() as Unit;
+      await sql`SAVEPOINT tributary_unit`.execute(conn);
+      try {
+        const value = await unit.work(tx);
+        await sql`RELEASE tributary_unit`.execute(conn);
+        done.push({ unit, value });
+      } catch (error) {
+        try {
+          await sql`ROLLBACK TO tributary_unit`.execute(conn);
+          await sql`RELEASE tributary_unit`.execute(conn);
+          unit.reject(translateDbError(error));
+        } catch (rollbackError) {
+          // SQLite ended the whole transaction: nothing of this group survives
+          unit.reject(translateDbError(error));
+          broken = rollbackError;
+          break;
+        }
+      }
+    }
+    if (broken === undefined) {
+      try {
+        await sql`COMMIT`.execute(conn);
+        for (const { unit, value } of done) unit.resolve(value);
+        return;
+      } catch (error) {
+        broken = error;
+      }
+    }
+    await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+    for (const { unit } of done) unit.reject(translateDbError(broken));
   }
 
   async scoped<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -70,10 +187,11 @@ export class SqliteStore implements Store {
   async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const ambient = ambientTx(this);
     if (ambient) return work(ambient.tx);
-    return this.db.connection().execute((conn) => work(new Tx(conn, 'sqlite', this.box)));
+    return this.readDb.connection().execute((conn) => work(new Tx(conn, 'sqlite', this.box)));
   }
 
   async close(): Promise<void> {
+    await this.readDb.destroy();
     await this.db.destroy();
   }
 }

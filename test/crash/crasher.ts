@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 
 const root = new URL('../..', import.meta.url).pathname;
 const BIN = join(root, 'bin/tributary.js');
-const SECRET_KEY = 'sk_test_crashcrashcrash';
+export const SECRET_KEY = 'sk_test_crashcrashcrash';
 const PUBLIC_KEY = 'pk_test_crashcrashcrash';
 const CARD = '4444222233331111';
 
@@ -61,7 +61,7 @@ function prng(seed: number): () => number {
   };
 }
 
-function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
+export function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db], {
     cwd: root,
     env: {
@@ -90,7 +90,7 @@ function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
     if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -135,6 +135,22 @@ export class AccountsRepo extends Repo {
       .execute();
   }
 
+  /** Hex SHA-256 key hashes of earlier versions → base64url (the same digest); returns how many. */
+  async convertHexKeyHashes(): Promise<number> {
+    const rows = await this.db.selectFrom('api_keys').select(['id', 'key_hash']).execute();
+    let converted = 0;
+    for (const row of rows) {
+      if (!/^[0-9a-f]{64}$/.test(row.key_hash)) continue;
+      await this.db
+        .updateTable('api_keys')
+        .set({ key_hash: Buffer.from(row.key_hash, 'hex').toString('base64url') })
+        .where('id', '=', row.id)
+        .execute();
+      converted += 1;
+    }
+    return converted;
+  }
+
   async apiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
     const row = await this.db
       .selectFrom('api_keys')
