@@ -28,6 +28,8 @@ import { loadOrderView } from './order-view.js';
  */
 
 const TASKS_PER_RUN_MAX = 10_000;
+/** Due tasks run in one transaction at most (one commit for many settlements). */
+const TASKS_PER_TRANSACTION_MAX = 100;
 const ACCOUNTS_PER_SWEEP_MAX = 100;
 export const TASK_SWEEP_INTERVAL_MS = 250;
 
@@ -175,24 +177,42 @@ async function runTask(tx: Tx, deps: Deps, task: TaskRecord, at: number): Promis
 }
 
 /**
- * Runs every task of an account that is due by its clock, oldest first, each in its own
- * transaction; tasks that a task schedules and that are already due run too.
+ * Runs every task of an account that is due by its clock, oldest first, up to
+ * TASKS_PER_TRANSACTION_MAX to a transaction, each in its own savepoint (a failing task undoes
+ * only itself; the ones before it commit, then its error is thrown); tasks that a task schedules
+ * and that are already due run too.
  */
 export async function runDueTasks(deps: Deps, accountId: string): Promise<number> {
   let ran = 0;
-  for (; ran < TASKS_PER_RUN_MAX; ran++) {
-    const did = await deps.store.transaction(async (tx) => {
+  while (ran < TASKS_PER_RUN_MAX) {
+    const batch = await deps.store.transaction(async (tx) => {
       const account = await tx.accounts.get(accountId);
-      if (!account) return false;
+      if (!account) return { done: 0, more: false, failure: undefined as unknown };
       const at = accountNow(deps.clock, account.clockOffsetMs);
-      const task = await tx.tasks.claimDue(accountId, at);
-      if (!task) return false;
-      // a task happens at the time it was due (never later than the clock), so that what
-      // follows from it is scheduled from that moment
-      await runTask(tx, deps, task, Math.min(at, Math.max(task.dueAt, task.createdAt)));
-      return true;
+      let done = 0;
+      while (done < TASKS_PER_TRANSACTION_MAX) {
+        let found: boolean;
+        try {
+          // claimed and run in one savepoint: a failing task stays due (as it was before)
+          found = await tx.savepoint(async () => {
+            const task = await tx.tasks.claimDue(accountId, at);
+            if (!task) return false;
+            // a task happens at the time it was due (never later than the clock), so that what
+            // follows from it is scheduled from that moment
+            await runTask(tx, deps, task, Math.min(at, Math.max(task.dueAt, task.createdAt)));
+            return true;
+          });
+        } catch (failure) {
+          return { done, more: false, failure };
+        }
+        if (!found) return { done, more: false, failure: undefined };
+        done += 1;
+      }
+      return { done, more: true, failure: undefined };
     });
-    if (!did) break;
+    ran += batch.done;
+    if (batch.failure !== undefined) throw batch.failure;
+    if (!batch.more) break;
   }
   return ran;
 }

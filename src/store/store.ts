@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Dialect } from './migrations/index.js';
 import { AccountsRepo } from './repos/accounts.js';
@@ -69,5 +69,23 @@ export class Tx {
     this.tasks = new TasksRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);
+  }
+
+  private savepoints = 0;
+
+  /** `work` inside a savepoint of this transaction: if it throws, only its writes are undone. */
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    this.savepoints += 1;
+    const name = sql.raw(`tributary_tx_sp_${this.savepoints}`);
+    await sql`SAVEPOINT ${name}`.execute(this.db);
+    try {
+      const result = await work();
+      await sql`RELEASE SAVEPOINT ${name}`.execute(this.db);
+      return result;
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(this.db);
+      await sql`RELEASE SAVEPOINT ${name}`.execute(this.db);
+      throw error;
+    }
   }
 }
