@@ -3,13 +3,14 @@
 // each server a child process on CPU 0, the load generator on CPU 1 (when taskset exists).
 // Prints a table and writes bench/results/latest.json.
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 const root = new URL('..', import.meta.url).pathname;
 const execFileAsync = promisify(execFile);
@@ -162,6 +163,44 @@ async function drain(dbPath: string, loadSeconds: number) {
 
 const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
 
+/** The server's resident set (MiB), from /proc (Linux); undefined elsewhere. */
+function rssMiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
+  }
+}
+
+const BENCH_DATABASE = 'tributary_bench';
+
+/**
+ * A fresh PostgreSQL database for lifecycle-postgres (TRIBUTARY_BENCH_DATABASE_URL, default the
+ * test server's); undefined when PostgreSQL does not answer.
+ */
+async function freshPostgres(): Promise<string | undefined> {
+  const base =
+    process.env['TRIBUTARY_BENCH_DATABASE_URL'] ??
+    `postgres://${process.env['PGUSER'] ?? userInfo().username}@127.0.0.1:5432/test`;
+  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE}`);
+    await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    const url = new URL(base);
+    url.pathname = `/${BENCH_DATABASE}`;
+    return url.toString();
+  } catch (error) {
+    process.stdout.write(`lifecycle-postgres skipped: ${(error as Error).message}\n`);
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Building… `);
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -221,10 +260,47 @@ async function main(): Promise<void> {
   });
   const measuredFrom = loadStarted + WARMUP_MS;
   const measuredTo = measuredFrom + lifecycle['seconds'] * 1000;
+  const serverRssMiB = rssMiB(server.child.pid);
   const settlement = await drain(join(dir, 'bench.db'), lifecycle['seconds']);
   const webhooks = webhookFigures(receiver.arrivals, measuredFrom, measuredTo);
   await receiver.close();
   await stop(server.child);
+
+  let lifecyclePostgres: Record<string, any> | undefined;
+  const databaseUrl = await freshPostgres();
+  if (databaseUrl) {
+    process.stdout.write(`lifecycle-postgres: ${LIFECYCLE_MS / 1000}s at ${CONNECTIONS} clients…\n`);
+    const pgServer = await start(
+      process.execPath,
+      [
+        'bin/tributary.js',
+        'serve',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(freePort()),
+        '--database-url',
+        databaseUrl,
+      ],
+      {
+        TRIBUTARY_SECRET_KEY: SECRET_KEY,
+        TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY,
+        TRIBUTARY_KEY_FILE: join(dir, 'bench-pg.key'),
+        LOG_LEVEL: 'warn',
+      },
+    );
+    lifecyclePostgres = await load({
+      url: `http://127.0.0.1:${pgServer.port}`,
+      mode: 'lifecycle',
+      connections: CONNECTIONS,
+      warmupMs: WARMUP_MS,
+      durationMs: LIFECYCLE_MS,
+      secretKey: SECRET_KEY,
+      publicKey: PUBLIC_KEY,
+    });
+    lifecyclePostgres['rssMiB'] = rssMiB(pgServer.child.pid);
+    await stop(pgServer.child);
+  }
   rmSync(dir, { recursive: true, force: true });
 
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
@@ -238,7 +314,8 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
     connections: CONNECTIONS,
     echo,
-    lifecycleSqlite: lifecycle,
+    lifecycleSqlite: { ...lifecycle, rssMiB: serverRssMiB },
+    lifecyclePostgres,
     settlement,
     webhooks,
     ratioToEcho: ratio,
@@ -251,6 +328,16 @@ async function main(): Promise<void> {
         p99: lifecycle['p99Ms'],
         ratioToEcho: ratio,
       },
+      ...(lifecyclePostgres
+        ? {
+            'lifecycle-postgres': {
+              rps: lifecyclePostgres['requestsPerSecond'],
+              p50: lifecyclePostgres['p50Ms'],
+              p99: lifecyclePostgres['p99Ms'],
+              ratioToEcho: lifecyclePostgres['requestsPerSecond'] / echo['requestsPerSecond'],
+            },
+          }
+        : {}),
       webhooks: {
         rps: webhooks.deliveriesPerSecond,
         p50: webhooks.lagP50Ms,
@@ -267,13 +354,19 @@ async function main(): Promise<void> {
     '',
     `scenario              req/s   ratio   p50 ms   p99 ms   errors`,
     `echo              ${f(echo['requestsPerSecond'], 0)} ${f(1, 2)} ${f(echo['p50Ms'], 2)} ${f(echo['p99Ms'], 2)} ${String(echo['errors']).padStart(8)}`,
-    `lifecycle-sqlite  ${f(lifecycle['requestsPerSecond'], 0)} ${f(ratio, 2)} ${f(lifecycle['p50Ms'], 2)} ${f(lifecycle['p99Ms'], 2)} ${String(lifecycle['errors']).padStart(8)}`,
+    `lifecycle-sqlite  ${f(lifecycle['requestsPerSecond'], 0)} ${f(ratio, 3)} ${f(lifecycle['p50Ms'], 2)} ${f(lifecycle['p99Ms'], 2)} ${String(lifecycle['errors']).padStart(8)}`,
+    ...(lifecyclePostgres
+      ? [
+          `lifecycle-postgres${f(lifecyclePostgres['requestsPerSecond'], 0)} ${f(lifecyclePostgres['requestsPerSecond'] / echo['requestsPerSecond'], 3)} ${f(lifecyclePostgres['p50Ms'], 2)} ${f(lifecyclePostgres['p99Ms'], 2)} ${String(lifecyclePostgres['errors']).padStart(8)}`,
+        ]
+      : ['lifecycle-postgres  (skipped: PostgreSQL did not answer)']),
     '',
     `lifecycles/s: ${lifecycle['lifecyclesPerSecond'].toFixed(1)} (5 requests each: checkout, source, attach, order, fulfillment)`,
     `settled captures/s: ${settlement.settledPerSecond.toFixed(1)} (${settlement.captures - settlement.stillPending} of ` +
       `${settlement.captures} settled; the last ${settlement.drainMs} ms after the load stopped, ${SIMULATED_DELAY_MS} ms of it the simulator's delay)`,
     `webhooks: ${webhooks.deliveriesPerSecond.toFixed(1)} deliveries/s to a local receiver during the load ` +
       `(${webhooks.delivered} in all); event → received p50 ${webhooks.lagP50Ms} ms, p99 ${webhooks.lagP99Ms} ms`,
+    `server RSS under load: SQLite ${serverRssMiB ?? '?'} MiB${lifecyclePostgres ? `, PostgreSQL ${lifecyclePostgres['rssMiB'] ?? '?'} MiB` : ''}`,
     'per request type (lifecycle-sqlite):',
     ...Object.entries(lifecycle['steps'] as Record<string, any>).map(
       ([step, s]) =>
