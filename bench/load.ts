@@ -6,7 +6,9 @@ import { Pool } from 'undici';
 
 interface Config {
   url: string;
-  mode: 'echo' | 'lifecycle';
+  mode: 'echo' | 'lifecycle' | 'reads';
+  /** reads: order ids to GET (at random) */
+  ids?: string[];
   connections: number;
   warmupMs: number;
   durationMs: number;
@@ -21,7 +23,7 @@ const pool = new Pool(config.url, {
   keepAliveTimeout: 60_000,
 });
 
-type Step = 'echo' | 'checkout' | 'source' | 'attach' | 'order' | 'fulfillment';
+type Step = 'echo' | 'checkout' | 'source' | 'attach' | 'order' | 'fulfillment' | 'get' | 'list';
 const histograms = new Map<Step, hdr.Histogram>();
 const counts = new Map<Step, number>();
 let errors = 0;
@@ -107,6 +109,14 @@ async function lifecycle(): Promise<void> {
   if (measuring) lifecycles += 1;
 }
 
+/** GET /orders/{id} of a random stored order, then GET /orders?limit=100. */
+async function reads(): Promise<void> {
+  const ids = config.ids ?? [];
+  const id = ids[Math.floor(Math.random() * ids.length)];
+  await call('get', 'GET', `/orders/${id}`, undefined, config.secretKey);
+  await call('list', 'GET', '/orders?limit=100', undefined, config.secretKey);
+}
+
 const ECHO_BODY = {
   id: 'a5d6c0b2-8d0e-4b8a-9f3c-1c0e8b9a7d21',
   currency: 'USD',
@@ -118,6 +128,7 @@ async function worker(deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     try {
       if (config.mode === 'echo') await call('echo', 'POST', '/echo', ECHO_BODY);
+      else if (config.mode === 'reads') await reads();
       else await lifecycle();
     } catch {
       // counted in call(); keep going

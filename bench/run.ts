@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { seedOrders } from './seed.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const execFileAsync = promisify(execFile);
@@ -176,6 +177,88 @@ function rssMiB(pid: number | undefined): number | undefined {
 }
 
 const BENCH_DATABASE = 'tributary_bench';
+const READS_MS = quick ? 5_000 : 10_000;
+const READS_BIG = quick ? 100_000 : 1_000_000;
+
+async function serveSqlite(db: string) {
+  return start(
+    process.execPath,
+    ['bin/tributary.js', 'serve', '--host', '127.0.0.1', '--port', String(freePort()), '--db', db],
+    { TRIBUTARY_SECRET_KEY: SECRET_KEY, TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY, LOG_LEVEL: 'warn' },
+  );
+}
+
+/**
+ * reads: GET /orders/{id} and GET /orders?limit=100 with 10,000 and with READS_BIG orders stored
+ * (one real order, cloned in the file while the server is stopped), and the server's RSS.
+ */
+async function readsScenario(dir: string) {
+  const db = join(dir, 'reads.db');
+  let server = await serveSqlite(db);
+  const call = async (path: string, body: unknown, key = SECRET_KEY) => {
+    const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`reads setup: ${path} → ${response.status}`);
+    return (await response.json()) as { id: string };
+  };
+  const checkout = await call('/checkouts', {
+    currency: 'USD',
+    email: 'reads@example.com',
+    billTo: {
+      name: 'Bench Reader',
+      address: {
+        line1: '10380 Bren Road West',
+        city: 'Minnetonka',
+        postalCode: '55343',
+        state: 'MN',
+        country: 'US',
+      },
+    },
+    items: [{ productDetails: { name: 'E-book', id: 'ebook' }, price: 19.99, quantity: 1 }],
+  });
+  const source = await call(
+    '/payments/sources',
+    {
+      type: 'creditCard',
+      creditCard: { number: '4444222233331111', expirationMonth: 7, expirationYear: 2031, cvv: '123' },
+    },
+    PUBLIC_KEY,
+  );
+  await call(`/checkouts/${checkout.id}/sources/${source.id}`, {});
+  const template = await call('/orders', { checkoutId: checkout.id });
+  await stop(server.child);
+
+  const results: Record<string, any> = {};
+  for (const [label, from, to] of [
+    ['10k', 0, 10_000],
+    [READS_BIG === 1_000_000 ? '1M' : `${READS_BIG / 1000}k`, 10_000, READS_BIG],
+  ] as const) {
+    process.stdout.write(`reads: seeding ${to.toLocaleString('en')} orders… `);
+    const seeded = Date.now();
+    const ids = seedOrders(db, template.id, from, to);
+    process.stdout.write(
+      `${((Date.now() - seeded) / 1000).toFixed(1)} s; ${READS_MS / 1000}s at ${CONNECTIONS} clients…\n`,
+    );
+    server = await serveSqlite(db);
+    const figures = await load({
+      url: `http://127.0.0.1:${server.port}`,
+      mode: 'reads',
+      connections: CONNECTIONS,
+      warmupMs: WARMUP_MS,
+      durationMs: READS_MS,
+      secretKey: SECRET_KEY,
+      ids,
+    });
+    figures['orders'] = to + 1;
+    figures['rssMiB'] = rssMiB(server.child.pid);
+    await stop(server.child);
+    results[label] = figures;
+  }
+  return results;
+}
 
 /**
  * A fresh PostgreSQL database for lifecycle-postgres (TRIBUTARY_BENCH_DATABASE_URL, default the
@@ -301,6 +384,7 @@ async function main(): Promise<void> {
     lifecyclePostgres['rssMiB'] = rssMiB(pgServer.child.pid);
     await stop(pgServer.child);
   }
+  const reads = await readsScenario(dir);
   rmSync(dir, { recursive: true, force: true });
 
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
@@ -316,6 +400,7 @@ async function main(): Promise<void> {
     echo,
     lifecycleSqlite: { ...lifecycle, rssMiB: serverRssMiB },
     lifecyclePostgres,
+    reads,
     settlement,
     webhooks,
     ratioToEcho: ratio,
@@ -338,6 +423,17 @@ async function main(): Promise<void> {
             },
           }
         : {}),
+      ...Object.fromEntries(
+        Object.entries(reads).map(([label, r]) => [
+          `reads-${label}`,
+          {
+            rps: r['requestsPerSecond'],
+            p50: r['p50Ms'],
+            p99: r['p99Ms'],
+            ratioToEcho: r['requestsPerSecond'] / echo['requestsPerSecond'],
+          },
+        ]),
+      ),
       webhooks: {
         rps: webhooks.deliveriesPerSecond,
         p50: webhooks.lagP50Ms,
@@ -360,6 +456,10 @@ async function main(): Promise<void> {
           `lifecycle-postgres${f(lifecyclePostgres['requestsPerSecond'], 0)} ${f(lifecyclePostgres['requestsPerSecond'] / echo['requestsPerSecond'], 3)} ${f(lifecyclePostgres['p50Ms'], 2)} ${f(lifecyclePostgres['p99Ms'], 2)} ${String(lifecyclePostgres['errors']).padStart(8)}`,
         ]
       : ['lifecycle-postgres  (skipped: PostgreSQL did not answer)']),
+    ...Object.entries(reads).map(
+      ([label, r]) =>
+        `${`reads-${label}`.padEnd(18)}${f(r['requestsPerSecond'], 0)} ${f(r['requestsPerSecond'] / echo['requestsPerSecond'], 3)} ${f(r['p50Ms'], 2)} ${f(r['p99Ms'], 2)} ${String(r['errors']).padStart(8)}`,
+    ),
     '',
     `lifecycles/s: ${lifecycle['lifecyclesPerSecond'].toFixed(1)} (5 requests each: checkout, source, attach, order, fulfillment)`,
     `settled captures/s: ${settlement.settledPerSecond.toFixed(1)} (${settlement.captures - settlement.stillPending} of ` +
@@ -367,6 +467,11 @@ async function main(): Promise<void> {
     `webhooks: ${webhooks.deliveriesPerSecond.toFixed(1)} deliveries/s to a local receiver during the load ` +
       `(${webhooks.delivered} in all); event → received p50 ${webhooks.lagP50Ms} ms, p99 ${webhooks.lagP99Ms} ms`,
     `server RSS under load: SQLite ${serverRssMiB ?? '?'} MiB${lifecyclePostgres ? `, PostgreSQL ${lifecyclePostgres['rssMiB'] ?? '?'} MiB` : ''}`,
+    ...Object.entries(reads).map(
+      ([label, r]) =>
+        `reads with ${r['orders'].toLocaleString('en')} orders: GET /orders/{id} p50 ${r['steps']['get']?.p50Ms} ms p99 ${r['steps']['get']?.p99Ms} ms; ` +
+        `GET /orders?limit=100 p50 ${r['steps']['list']?.p50Ms} ms p99 ${r['steps']['list']?.p99Ms} ms; server RSS ${r['rssMiB'] ?? '?'} MiB (${label})`,
+    ),
     'per request type (lifecycle-sqlite):',
     ...Object.entries(lifecycle['steps'] as Record<string, any>).map(
       ([step, s]) =>
