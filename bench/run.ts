@@ -180,11 +180,12 @@ const BENCH_DATABASE = 'tributary_bench';
 const READS_MS = quick ? 5_000 : 10_000;
 const READS_BIG = quick ? 100_000 : 1_000_000;
 
-async function serveSqlite(db: string) {
+/** `tributary serve` on CPU 0 with the bench's keys; `store` is `--db <file>` or `--database-url <url>`. */
+function serveTributary(store: string[], env: Record<string, string> = {}) {
   return start(
     process.execPath,
-    ['bin/tributary.js', 'serve', '--host', '127.0.0.1', '--port', String(freePort()), '--db', db],
-    { TRIBUTARY_SECRET_KEY: SECRET_KEY, TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY, LOG_LEVEL: 'warn' },
+    ['bin/tributary.js', 'serve', '--host', '127.0.0.1', '--port', String(freePort()), ...store],
+    { TRIBUTARY_SECRET_KEY: SECRET_KEY, TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY, LOG_LEVEL: 'warn', ...env },
   );
 }
 
@@ -194,7 +195,7 @@ async function serveSqlite(db: string) {
  */
 async function readsScenario(dir: string) {
   const db = join(dir, 'reads.db');
-  let server = await serveSqlite(db);
+  let server = await serveTributary(['--db', db]);
   const call = async (path: string, body: unknown, key = SECRET_KEY) => {
     const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
       method: 'POST',
@@ -242,7 +243,7 @@ async function readsScenario(dir: string) {
     process.stdout.write(
       `${((Date.now() - seeded) / 1000).toFixed(1)} s; ${READS_MS / 1000}s at ${CONNECTIONS} clients…\n`,
     );
-    server = await serveSqlite(db);
+    server = await serveTributary(['--db', db]);
     const figures = await load({
       url: `http://127.0.0.1:${server.port}`,
       mode: 'reads',
@@ -306,24 +307,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(`lifecycle-sqlite: ${LIFECYCLE_MS / 1000}s at ${CONNECTIONS} clients…\n`);
   const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
-  const server = await start(
-    process.execPath,
-    [
-      'bin/tributary.js',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(freePort()),
-      '--db',
-      join(dir, 'bench.db'),
-    ],
-    {
-      TRIBUTARY_SECRET_KEY: SECRET_KEY,
-      TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY,
-      LOG_LEVEL: 'warn',
-    },
-  );
+  const server = await serveTributary(['--db', join(dir, 'bench.db')]);
   const receiver = await startReceiver();
   const hook = await fetch(`http://127.0.0.1:${server.port}/webhooks`, {
     method: 'POST',
@@ -353,25 +337,9 @@ async function main(): Promise<void> {
   const databaseUrl = await freshPostgres();
   if (databaseUrl) {
     process.stdout.write(`lifecycle-postgres: ${LIFECYCLE_MS / 1000}s at ${CONNECTIONS} clients…\n`);
-    const pgServer = await start(
-      process.execPath,
-      [
-        'bin/tributary.js',
-        'serve',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(freePort()),
-        '--database-url',
-        databaseUrl,
-      ],
-      {
-        TRIBUTARY_SECRET_KEY: SECRET_KEY,
-        TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY,
-        TRIBUTARY_KEY_FILE: join(dir, 'bench-pg.key'),
-        LOG_LEVEL: 'warn',
-      },
-    );
+    const pgServer = await serveTributary(['--database-url', databaseUrl], {
+      TRIBUTARY_KEY_FILE: join(dir, 'bench-pg.key'),
+    });
     lifecyclePostgres = await load({
       url: `http://127.0.0.1:${pgServer.port}`,
       mode: 'lifecycle',

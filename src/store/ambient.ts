@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'kysely';
 import { translateDbError } from './db-errors.js';
 import type { Tx } from './store.js';
 
@@ -13,7 +12,6 @@ interface Scope {
   owner: object;
   tx: Tx;
   open: boolean;
-  savepoints: number;
   /** nested transactions of one scope run one after another (one connection) */
   chain: Promise<unknown>;
 }
@@ -27,7 +25,7 @@ export function ambientTx(owner: object): Scope | undefined {
 }
 
 export async function runScoped<T>(owner: object, tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const scope: Scope = { owner, tx, open: true, savepoints: 0, chain: Promise.resolve() };
+  const scope: Scope = { owner, tx, open: true, chain: Promise.resolve() };
   try {
     return await scopes.run(scope, () => work(tx));
   } finally {
@@ -38,16 +36,9 @@ export async function runScoped<T>(owner: object, tx: Tx, work: (tx: Tx) => Prom
 /** A transaction inside the ambient one: a savepoint, rolled back alone if `work` throws. */
 export function nestedTransaction<T>(scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
   const run = async (): Promise<T> => {
-    scope.savepoints += 1;
-    const name = sql.raw(`tributary_sp_${scope.savepoints}`);
-    await sql`SAVEPOINT ${name}`.execute(scope.tx.db);
     try {
-      const result = await work(scope.tx);
-      await sql`RELEASE SAVEPOINT ${name}`.execute(scope.tx.db);
-      return result;
+      return await scope.tx.savepoint(() => work(scope.tx));
     } catch (error) {
-      await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(scope.tx.db);
-      await sql`RELEASE SAVEPOINT ${name}`.execute(scope.tx.db);
       throw translateDbError(error);
     }
   };

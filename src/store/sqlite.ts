@@ -69,7 +69,7 @@ export class SqliteStore implements Store {
 
   private constructor(
     readonly raw: BetterSqlite3.Database,
-    private readonly reader: BetterSqlite3.Database,
+    reader: BetterSqlite3.Database,
     private readonly box: SecretBox,
   ) {
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { prng } from '../helpers/prng.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const BIN = join(root, 'bin/tributary.js');
@@ -48,17 +49,6 @@ interface Logged {
   response?: string;
   /** status after the post-crash retry of an unanswered request */
   retriedStatus?: number;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function serve(db: string): Promise<{ child: ChildProcess; url: string }> {

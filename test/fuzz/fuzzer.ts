@@ -8,9 +8,9 @@ import { ERROR_TYPES } from '../../src/domain/errors.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { checkContract } from '../helpers/contract.js';
 import { CARDS, createCardSource, digitalCheckoutBody, placeOrder, SKU } from '../helpers/fixtures.js';
+import { prng } from '../helpers/prng.js';
 import type { StoreKind } from '../helpers/stores.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON schemas and documents
 type Schema = any;
 
 interface Operation {
@@ -27,18 +27,6 @@ export interface FuzzReport {
   operations: number;
   statuses: Record<string, number>;
   failures: string[];
-}
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const UNICODE = [

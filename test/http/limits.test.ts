@@ -14,7 +14,6 @@ describe(`limits (${kind})`, () => {
 
   it('answers requests over the per-key rate with 429 and an integer Retry-After', async () => {
     const statuses: number[] = [];
-    // biome-ignore lint/suspicious/noExplicitAny: a response body
     let limited: { status: number; headers: Record<string, unknown>; body: any } | undefined;
     for (let i = 0; i < 8; i++) {
       const response = await t.api.get('/skus', { unchecked: true });
