@@ -13,6 +13,7 @@ import { registerAuth } from './http/plugins/auth.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { registerRateLimit } from './http/plugins/rate-limit.js';
+import { registerSerialization } from './http/plugins/serialization.js';
 import { accountRoutes } from './http/routes/account.js';
 import { checkoutRoutes } from './http/routes/checkouts.js';
 import { customerRoutes } from './http/routes/customers.js';
@@ -132,6 +133,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   });
 
   await registerOpenApi(app, VERSION);
+  registerSerialization(app, { verify: deps.settings?.verifySerialization === true });
   registerAuth(app, new Authenticator(deps.store));
   if (deps.settings?.rateLimitPerSecond) await registerRateLimit(app, deps.settings.rateLimitPerSecond);
   registerIdempotency(app, deps);

@@ -11,6 +11,8 @@ export interface Settings {
   webhookPrivateAddresses: 'allow' | 'deny';
   /** requests per second per API key (TRIBUTARY_RATE_LIMIT); unset: no limit */
   rateLimitPerSecond?: number | undefined;
+  /** check every schema-serialized body against JSON.stringify's (the test apps do) */
+  verifySerialization?: boolean | undefined;
 }
 
 export const DEFAULT_SETTINGS: Settings = { webhookPrivateAddresses: 'allow' };

@@ -5,7 +5,7 @@ import type { SystemClock } from '../../src/lib/clock.js';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { Simulator } from '../../src/processor/simulator/simulator.js';
 import { createAccount, type KeyPair } from '../../src/services/accounts.js';
-import type { Deps, Settings } from '../../src/services/context.js';
+import { DEFAULT_SETTINGS, type Deps, type Settings } from '../../src/services/context.js';
 import type { Store } from '../../src/store/store.js';
 import { checkContract } from './contract.js';
 import { openTestStore, type StoreKind, type TestStore } from './stores.js';
@@ -154,7 +154,7 @@ export async function buildTestApp(
     processor: new Simulator(),
     clock: options.clock ?? { nowMs: () => Date.now() },
     logger: options.logger ?? createLogger({ level: process.env['LOG_LEVEL'] ?? 'silent' }),
-    ...(options.settings ? { settings: options.settings } : {}),
+    settings: { ...DEFAULT_SETTINGS, verifySerialization: true, ...options.settings },
   };
   const app = await buildApp(deps);
   options.beforeReady?.(app);

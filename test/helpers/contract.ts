@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
+import { DR_EXTRA_PROPERTIES } from '../../src/http/schemas/dr-extensions.js';
 
 /**
  * Validates responses against Digital River's OpenAPI document (test/contract). Stricter than
@@ -21,24 +22,6 @@ const doc = JSON.parse(
   readFileSync(new URL('../contract/digital-river-openapi-2021-12-13.json', import.meta.url), 'utf8'),
 ) as OpenApi;
 
-/** Attributes DR sends that its 2021-12-13 document does not declare. */
-const EXTRA_PROPERTIES: Record<string, Record<string, Schema>> = {
-  // SPEC §1: events carry digitalriverVersion (the document misspells it) and webhookIds
-  Event: {
-    digitalriverVersion: { type: 'string' },
-    webhookIds: { type: 'array', items: { type: 'string' } },
-  },
-  // DR's docs show upstreamId on customerCredit sources
-  Source: { upstreamId: { type: 'string' } },
-  // captures carry their fulfillment since 2022 (seed 002)
-  Capture: { fulfillmentId: { type: 'string' } },
-  // seed 002's payment_authorization_failed error has a `description`
-  Error: { description: { type: 'string' } },
-  // Tributary returns a webhook's signing secret when it is made or rotated; DR's own webhook
-  // example shows liveMode
-  Webhook: { secret: { type: 'string' }, liveMode: { type: 'boolean' } },
-};
-
 function strict(schemas: Record<string, Schema>): Record<string, Schema> {
   const copy = JSON.parse(JSON.stringify(schemas)) as Record<string, Schema>;
   const visit = (node: unknown): void => {
@@ -52,7 +35,7 @@ function strict(schemas: Record<string, Schema>): Record<string, Schema> {
     for (const value of Object.values(s)) visit(value);
   };
   visit(copy);
-  for (const [name, extra] of Object.entries(EXTRA_PROPERTIES)) {
+  for (const [name, extra] of Object.entries(DR_EXTRA_PROPERTIES)) {
     const schema = copy[name] as { properties: Record<string, Schema> };
     Object.assign(schema.properties, extra);
   }

@@ -1,0 +1,21 @@
+/**
+ * Attributes Tributary sends that DR's 2021-12-13 OpenAPI document does not declare, by the
+ * document's schema name. The response serializer keeps them (scripts/response-schemas.ts) and
+ * the tests' contract check allows exactly these (test/helpers/contract.ts).
+ */
+export const DR_EXTRA_PROPERTIES: Record<string, Record<string, Record<string, unknown>>> = {
+  // SPEC §1: events carry digitalriverVersion (the document misspells it) and webhookIds
+  Event: {
+    digitalriverVersion: { type: 'string' },
+    webhookIds: { type: 'array', items: { type: 'string' } },
+  },
+  // DR's docs show upstreamId on customerCredit sources
+  Source: { upstreamId: { type: 'string' } },
+  // captures carry their fulfillment since 2022 (seed 002)
+  Capture: { fulfillmentId: { type: 'string' } },
+  // seed 002's payment_authorization_failed error has a `description`
+  Error: { description: { type: 'string' } },
+  // Tributary returns a webhook's signing secret when it is made or rotated; DR's own webhook
+  // example shows liveMode
+  Webhook: { secret: { type: 'string' }, liveMode: { type: 'boolean' } },
+};
