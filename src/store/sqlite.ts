@@ -17,6 +17,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** seals webhook secrets at rest */
   secrets: SecretBox;
+  /** told each statement's text when it is first prepared (tests check their query plans) */
+  onPrepare?: ((text: string) => void) | undefined;
 }
 
 /** Statements kept prepared, per connection (Kysely would prepare each one on every use). */
@@ -27,7 +29,7 @@ const GROUP_TRANSACTIONS_MAX = 64;
 const GROUP_WINDOW_MS = 10;
 
 /** better-sqlite3 with its statements cached (the shape Kysely's SqliteDialect expects). */
-function withStatementCache(raw: BetterSqlite3.Database) {
+function withStatementCache(raw: BetterSqlite3.Database, onPrepare?: (text: string) => void) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => raw.close(),
@@ -37,6 +39,7 @@ function withStatementCache(raw: BetterSqlite3.Database) {
         if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
         statement = raw.prepare(text);
         cache.set(text, statement);
+        onPrepare?.(text);
       }
       return statement;
     },
@@ -71,10 +74,13 @@ export class SqliteStore implements Store {
     readonly raw: BetterSqlite3.Database,
     reader: BetterSqlite3.Database,
     private readonly box: SecretBox,
+    onPrepare?: (text: string) => void,
   ) {
-    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    this.db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(raw, onPrepare) }),
+    });
     this.readDb = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(reader) }),
+      dialect: new SqliteDialect({ database: withStatementCache(reader, onPrepare) }),
     });
   }
 
@@ -87,7 +93,7 @@ export class SqliteStore implements Store {
     const reader = new BetterSqlite3(options.path);
     reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     reader.pragma('query_only = ON');
-    const store = new SqliteStore(raw, reader, options.secrets);
+    const store = new SqliteStore(raw, reader, options.secrets, options.onPrepare);
     await migrate(store.db, 'sqlite', Date.now);
     await store.transaction((tx) => tx.webhooks.sealPlaintextSecrets());
     await store.transaction((tx) => tx.accounts.convertHexKeyHashes());

@@ -145,9 +145,11 @@ export async function buildTestApp(
     logger?: Logger;
     /** add routes before the app is ready (tests of the HTTP machinery itself) */
     beforeReady?: (app: FastifyInstance) => void;
+    /** SQLite only: told each statement when it is first prepared */
+    onPrepare?: (text: string) => void;
   } = {},
 ): Promise<TestApp> {
-  const testStore: TestStore = await openTestStore(kind);
+  const testStore: TestStore = await openTestStore(kind, { onPrepare: options.onPrepare });
   const { store } = testStore;
   const deps: Deps = {
     store,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { PostgresStore } from '../../src/store/postgres.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
@@ -31,10 +31,17 @@ export interface TestStore {
 }
 
 /** A fresh, empty store: a temp SQLite file (not :memory:), or a new PostgreSQL schema. */
-export async function openTestStore(kind: StoreKind): Promise<TestStore> {
+export async function openTestStore(
+  kind: StoreKind,
+  sqlite: Pick<SqliteStoreOptions, 'onPrepare'> = {},
+): Promise<TestStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
-    const store = await SqliteStore.open({ path: join(dir, 'test.db'), secrets: SecretBox.random() });
+    const store = await SqliteStore.open({
+      path: join(dir, 'test.db'),
+      secrets: SecretBox.random(),
+      ...sqlite,
+    });
     return {
       store,
       kind,

@@ -444,6 +444,14 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)',
     ],
   },
+  {
+    version: 5,
+    name: 'idempotency keys purged per account through an index',
+    statements: [
+      'CREATE INDEX idempotency_keys_account_expiry ON idempotency_keys (account_id, expires_at)',
+      'DROP INDEX idempotency_keys_expiry',
+    ],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

@@ -45,10 +45,24 @@ type ListedTable =
  */
 export const INSERT_ROWS_MAX = 500;
 
+/** Ids in one `IN (…)` list (well under SQLite's 32,766 bound variables). */
+export const IDS_PER_QUERY = 1_000;
+
 export function chunks<T>(rows: readonly T[], size = INSERT_ROWS_MAX): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
+}
+
+/** (account, id) pairs grouped by account: lookups use the (account_id, id) index. */
+export function idsByAccount(pairs: readonly { accountId: string; id: string }[]): Map<string, string[]> {
+  const grouped = new Map<string, Set<string>>();
+  for (const { accountId, id } of pairs) {
+    const ids = grouped.get(accountId) ?? new Set<string>();
+    ids.add(id);
+    grouped.set(accountId, ids);
+  }
+  return new Map([...grouped].map(([accountId, ids]) => [accountId, [...ids]]));
 }
 
 export interface ReadOptions {

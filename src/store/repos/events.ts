@@ -6,7 +6,7 @@ import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
 import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { DeliveryRecord, EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
 import type { EventsTable } from '../schema.js';
-import { chunks, Repo } from './base.js';
+import { chunks, IDS_PER_QUERY, idsByAccount, Repo } from './base.js';
 import { WebhooksRepo } from './webhooks.js';
 
 const toEvent = (row: Selectable<EventsTable>): EventRecord => ({
@@ -83,22 +83,19 @@ export class EventsRepo extends Repo {
 
   /** Events by (account, id) pairs, for a batch of deliveries. */
   async getPairs(pairs: readonly { accountId: string; id: string }[]): Promise<Map<string, EventRecord>> {
-    if (pairs.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where(
-        'id',
-        'in',
-        pairs.map((p) => p.id),
-      )
-      .execute();
-    const wanted = new Set(pairs.map((p) => `${p.accountId}/${p.id}`));
-    return new Map(
-      rows
-        .filter((r) => wanted.has(`${r.account_id}/${r.id}`))
-        .map((r) => [`${r.account_id}/${r.id}`, toEvent(r)]),
-    );
+    const found = new Map<string, EventRecord>();
+    for (const [accountId, ids] of idsByAccount(pairs)) {
+      for (const batch of chunks(ids, IDS_PER_QUERY)) {
+        const rows = await this.db
+          .selectFrom('events')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('id', 'in', batch)
+          .execute();
+        for (const row of rows) found.set(`${row.account_id}/${row.id}`, toEvent(row));
+      }
+    }
+    return found;
   }
 
   async get(accountId: string, id: string): Promise<EventRecord | undefined> {

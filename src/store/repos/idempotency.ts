@@ -78,14 +78,21 @@ export class IdempotencyRepo extends Repo {
     return rows[0]?.locked === true;
   }
 
-  /** Deletes keys whose window ended by their account's clock; returns how many. */
+  /**
+   * Deletes keys whose window ended by their account's clock; returns how many. One range of the
+   * (account_id, expires_at) index per account, never a scan of every key.
+   */
   async purgeExpired(realNowMs: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('idempotency_keys')
-      .where(
-        sql<boolean>`expires_at <= ${realNowMs} + (SELECT clock_offset_ms FROM accounts WHERE accounts.id = idempotency_keys.account_id)`,
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    const accounts = await this.db.selectFrom('accounts').select(['id', 'clock_offset_ms']).execute();
+    let deleted = 0;
+    for (const account of accounts) {
+      const result = await this.db
+        .deleteFrom('idempotency_keys')
+        .where('account_id', '=', account.id)
+        .where('expires_at', '<=', realNowMs + Number(account.clock_offset_ms))
+        .executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    }
+    return deleted;
   }
 }

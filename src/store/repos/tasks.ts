@@ -55,15 +55,23 @@ export class TasksRepo extends Repo {
 
   /** Accounts with a task due now by their own clock (real time plus the account's offset). */
   async accountsWithDueTasks(realNowMs: number, limit: number): Promise<string[]> {
+    // driven from the (few) accounts: each looks at its own range of the (account_id, due_at)
+    // index, never at every task
     const rows = await this.db
-      .selectFrom('tasks')
-      .innerJoin('accounts', 'accounts.id', 'tasks.account_id')
-      .select('tasks.account_id')
-      .distinct()
-      .where((eb) => eb('tasks.due_at', '<=', eb(eb.val(realNowMs), '+', eb.ref('accounts.clock_offset_ms'))))
+      .selectFrom('accounts')
+      .select('accounts.id')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('tasks')
+            .select('tasks.id')
+            .whereRef('tasks.account_id', '=', 'accounts.id')
+            .where('tasks.due_at', '<=', eb(eb.val(realNowMs), '+', eb.ref('accounts.clock_offset_ms'))),
+        ),
+      )
       .limit(limit)
       .execute();
-    return rows.map((r) => r.account_id);
+    return rows.map((r) => r.id);
   }
 
   async done(task: TaskRecord): Promise<void> {

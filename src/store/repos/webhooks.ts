@@ -7,7 +7,7 @@ import type { Dialect } from '../migrations/index.js';
 import { paginate } from '../paging.js';
 import type { DeliveryAttemptRecord, DeliveryRecord, Page, PageQuery, WebhookRecord } from '../records.js';
 import type { Database, DeliveriesTable, DeliveryAttemptsTable, WebhooksTable } from '../schema.js';
-import { chunks, type ReadOptions, Repo } from './base.js';
+import { chunks, IDS_PER_QUERY, idsByAccount, type ReadOptions, Repo } from './base.js';
 
 const toDelivery = (row: Selectable<DeliveriesTable>): DeliveryRecord => ({
   accountId: row.account_id,
@@ -151,18 +151,19 @@ export class WebhooksRepo extends Repo {
 
   /** Webhooks by (account, id) pairs, for a batch of deliveries. */
   async getPairs(pairs: readonly { accountId: string; id: string }[]): Promise<Map<string, WebhookRecord>> {
-    if (pairs.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('webhooks')
-      .selectAll()
-      .where('id', 'in', [...new Set(pairs.map((p) => p.id))])
-      .execute();
-    const wanted = new Set(pairs.map((p) => `${p.accountId}/${p.id}`));
-    return new Map(
-      rows
-        .filter((r) => wanted.has(`${r.account_id}/${r.id}`))
-        .map((r) => [`${r.account_id}/${r.id}`, this.toWebhook(r)]),
-    );
+    const found = new Map<string, WebhookRecord>();
+    for (const [accountId, ids] of idsByAccount(pairs)) {
+      for (const batch of chunks(ids, IDS_PER_QUERY)) {
+        const rows = await this.db
+          .selectFrom('webhooks')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('id', 'in', batch)
+          .execute();
+        for (const row of rows) found.set(`${row.account_id}/${row.id}`, this.toWebhook(row));
+      }
+    }
+    return found;
   }
 
   async delete(accountId: string, id: string): Promise<void> {
