@@ -93,6 +93,8 @@ export class DeliveryWorker {
   private current: Promise<number> | undefined;
   /** A wake arrived during a tick: look again right after it. */
   private again = false;
+  /** the last claim found nothing due (the next one reads first) */
+  private foundNothing = true;
   private stopped = true;
 
   constructor(
@@ -157,8 +159,19 @@ export class DeliveryWorker {
     let started = 0;
     try {
       const free = this.capacity;
-      if (free > 0) {
-        const perWebhook = this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX;
+      const perWebhook = this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX;
+      // when the last claim found nothing, a read looks first: an idle worker woken after every
+      // request (or a server without webhooks) then takes no write transaction
+      const worthClaiming =
+        free > 0 &&
+        (!this.foundNothing ||
+          (await this.deps.store.read((tx) =>
+            tx.webhooks.anyDue(
+              this.deps.clock.nowMs(),
+              [...this.perWebhook].filter(([, n]) => n >= perWebhook).map(([id]) => id),
+            ),
+          )));
+      if (worthClaiming) {
         // one transaction claims a batch and reads what it needs
         const { claimed, events, webhooks } = await this.deps.store.transaction(async (tx) => {
           const batch = await tx.webhooks.claimDue(this.deps.clock.nowMs(), LEASE_MS, {
@@ -176,6 +189,7 @@ export class DeliveryWorker {
             ),
           };
         });
+        this.foundNothing = claimed.length === 0;
         for (const { delivery, clockOffsetMs } of claimed) {
           started += 1;
           this.perWebhook.set(delivery.webhookId, (this.perWebhook.get(delivery.webhookId) ?? 0) + 1);

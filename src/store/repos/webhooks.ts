@@ -241,29 +241,11 @@ export class WebhooksRepo extends Repo {
     limits: { total: number; perWebhook: number; inFlight: ReadonlyMap<string, number> },
   ): Promise<{ delivery: DeliveryRecord; clockOffsetMs: number }[]> {
     const busyWebhooks = [...limits.inFlight].filter(([, n]) => n >= limits.perWebhook).map(([id]) => id);
-    let q = this.db
-      .selectFrom('deliveries')
-      .innerJoin('accounts', 'accounts.id', 'deliveries.account_id')
-      .innerJoin('webhooks', (join) =>
-        join
-          .onRef('webhooks.account_id', '=', 'deliveries.account_id')
-          .onRef('webhooks.id', '=', 'deliveries.webhook_id'),
-      )
+    let q = this.due(realNowMs, busyWebhooks)
       .selectAll('deliveries')
       .select('accounts.clock_offset_ms')
-      .where('deliveries.state', '=', 'pending')
-      .where('webhooks.enabled', '=', 1)
-      .where('deliveries.lease_until', '<', realNowMs)
-      .where((eb) =>
-        eb(
-          'deliveries.next_attempt_at',
-          '<=',
-          eb(eb.val(realNowMs), '+', eb.ref('accounts.clock_offset_ms')),
-        ),
-      )
       .orderBy('deliveries.next_attempt_at')
       .limit(limits.total);
-    if (busyWebhooks.length > 0) q = q.where('deliveries.webhook_id', 'not in', busyWebhooks);
     if (this.locks) q = q.forUpdate('deliveries').skipLocked();
     const counts = new Map(limits.inFlight);
     const rows = (await q.execute()).filter((r) => {
@@ -283,6 +265,36 @@ export class WebhooksRepo extends Repo {
       )
       .execute();
     return rows.map((r) => ({ delivery: toDelivery(r), clockOffsetMs: r.clock_offset_ms }));
+  }
+
+  /** Whether claimDue would find anything now (a read: no write transaction when idle). */
+  async anyDue(realNowMs: number, busyWebhooks: readonly string[]): Promise<boolean> {
+    const row = await this.due(realNowMs, busyWebhooks).select('deliveries.seq').limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Pending deliveries of enabled webhooks, unleased and due by their account's clock. */
+  private due(realNowMs: number, busyWebhooks: readonly string[]) {
+    let q = this.db
+      .selectFrom('deliveries')
+      .innerJoin('accounts', 'accounts.id', 'deliveries.account_id')
+      .innerJoin('webhooks', (join) =>
+        join
+          .onRef('webhooks.account_id', '=', 'deliveries.account_id')
+          .onRef('webhooks.id', '=', 'deliveries.webhook_id'),
+      )
+      .where('deliveries.state', '=', 'pending')
+      .where('webhooks.enabled', '=', 1)
+      .where('deliveries.lease_until', '<', realNowMs)
+      .where((eb) =>
+        eb(
+          'deliveries.next_attempt_at',
+          '<=',
+          eb(eb.val(realNowMs), '+', eb.ref('accounts.clock_offset_ms')),
+        ),
+      );
+    if (busyWebhooks.length > 0) q = q.where('deliveries.webhook_id', 'not in', busyWebhooks);
+    return q;
   }
 
   /** After an attempt: delivered, failed for good, or pending again at a later time. */
