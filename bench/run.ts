@@ -21,6 +21,7 @@ const CONNECTIONS = 32;
 const WARMUP_MS = quick ? 2_000 : 3_000;
 const ECHO_MS = quick ? 5_000 : 10_000;
 const LIFECYCLE_MS = quick ? 10_000 : 20_000;
+const SEQUENTIAL_MS = quick ? 5_000 : 10_000;
 const SECRET_KEY = 'sk_test_benchmarkbenchmark';
 const PUBLIC_KEY = 'pk_test_benchmarkbenchmark';
 
@@ -333,6 +334,20 @@ async function main(): Promise<void> {
   await receiver.close();
   await stop(server.child);
 
+  // one client, each request after the previous answer (an app's test suite): latency, not load
+  process.stdout.write(`lifecycle-sequential: ${SEQUENTIAL_MS / 1000}s at 1 client…\n`);
+  const sequentialServer = await serveTributary(['--db', join(dir, 'sequential.db')]);
+  const sequential = await load({
+    url: `http://127.0.0.1:${sequentialServer.port}`,
+    mode: 'lifecycle',
+    connections: 1,
+    warmupMs: WARMUP_MS,
+    durationMs: SEQUENTIAL_MS,
+    secretKey: SECRET_KEY,
+    publicKey: PUBLIC_KEY,
+  });
+  await stop(sequentialServer.child);
+
   let lifecyclePostgres: Record<string, any> | undefined;
   const databaseUrl = await freshPostgres();
   if (databaseUrl) {
@@ -367,6 +382,7 @@ async function main(): Promise<void> {
     connections: CONNECTIONS,
     echo,
     lifecycleSqlite: { ...lifecycle, rssMiB: serverRssMiB },
+    lifecycleSequential: sequential,
     lifecyclePostgres,
     reads,
     settlement,
@@ -380,6 +396,12 @@ async function main(): Promise<void> {
         p50: lifecycle['p50Ms'],
         p99: lifecycle['p99Ms'],
         ratioToEcho: ratio,
+      },
+      'lifecycle-sequential': {
+        rps: sequential['requestsPerSecond'],
+        p50: sequential['p50Ms'],
+        p99: sequential['p99Ms'],
+        ratioToEcho: sequential['requestsPerSecond'] / echo['requestsPerSecond'],
       },
       ...(lifecyclePostgres
         ? {
@@ -419,6 +441,7 @@ async function main(): Promise<void> {
     `scenario              req/s   ratio   p50 ms   p99 ms   errors`,
     `echo              ${f(echo['requestsPerSecond'], 0)} ${f(1, 2)} ${f(echo['p50Ms'], 2)} ${f(echo['p99Ms'], 2)} ${String(echo['errors']).padStart(8)}`,
     `lifecycle-sqlite  ${f(lifecycle['requestsPerSecond'], 0)} ${f(ratio, 3)} ${f(lifecycle['p50Ms'], 2)} ${f(lifecycle['p99Ms'], 2)} ${String(lifecycle['errors']).padStart(8)}`,
+    `lifecycle-sequential${f(sequential['requestsPerSecond'], 0).slice(2)} ${f(sequential['requestsPerSecond'] / echo['requestsPerSecond'], 3)} ${f(sequential['p50Ms'], 2)} ${f(sequential['p99Ms'], 2)} ${String(sequential['errors']).padStart(8)}`,
     ...(lifecyclePostgres
       ? [
           `lifecycle-postgres${f(lifecyclePostgres['requestsPerSecond'], 0)} ${f(lifecyclePostgres['requestsPerSecond'] / echo['requestsPerSecond'], 3)} ${f(lifecyclePostgres['p50Ms'], 2)} ${f(lifecyclePostgres['p99Ms'], 2)} ${String(lifecyclePostgres['errors']).padStart(8)}`,
