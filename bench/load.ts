@@ -3,6 +3,7 @@
 // type in HDR histograms. Prints one JSON line of results.
 import * as hdr from 'hdr-histogram-js';
 import { Pool } from 'undici';
+import { CARD, CHECKOUT } from './bodies.js';
 
 interface Config {
   url: string;
@@ -73,26 +74,6 @@ async function call(
   }
   return text.length > 0 ? JSON.parse(text) : undefined;
 }
-
-const CHECKOUT = {
-  currency: 'USD',
-  email: 'bench@example.com',
-  billTo: {
-    name: 'Bench Shopper',
-    address: {
-      line1: '10380 Bren Road West',
-      city: 'Minnetonka',
-      postalCode: '55343',
-      state: 'MN',
-      country: 'US',
-    },
-  },
-  items: [{ productDetails: { name: 'E-book', id: 'ebook' }, price: 19.99, quantity: 1 }],
-};
-const CARD = {
-  type: 'creditCard',
-  creditCard: { number: '4444222233331111', expirationMonth: 7, expirationYear: 2031, cvv: '123' },
-};
 
 async function lifecycle(): Promise<void> {
   const checkout = await call('checkout', 'POST', '/checkouts', CHECKOUT, config.secretKey);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { CARD, CHECKOUT } from './bodies.js';
 import { seedOrders } from './seed.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -79,6 +80,19 @@ async function load(config: Record<string, unknown>): Promise<Record<string, any
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}');
+}
+
+/** The checkout → source → attach → order → fulfillment sequence against a server. */
+function lifecycleLoad(port: number, connections: number, durationMs: number) {
+  return load({
+    url: `http://127.0.0.1:${port}`,
+    mode: 'lifecycle',
+    connections,
+    warmupMs: WARMUP_MS,
+    durationMs,
+    secretKey: SECRET_KEY,
+    publicKey: PUBLIC_KEY,
+  });
 }
 
 /**
@@ -206,29 +220,8 @@ async function readsScenario(dir: string) {
     if (response.status >= 300) throw new Error(`reads setup: ${path} → ${response.status}`);
     return (await response.json()) as { id: string };
   };
-  const checkout = await call('/checkouts', {
-    currency: 'USD',
-    email: 'reads@example.com',
-    billTo: {
-      name: 'Bench Reader',
-      address: {
-        line1: '10380 Bren Road West',
-        city: 'Minnetonka',
-        postalCode: '55343',
-        state: 'MN',
-        country: 'US',
-      },
-    },
-    items: [{ productDetails: { name: 'E-book', id: 'ebook' }, price: 19.99, quantity: 1 }],
-  });
-  const source = await call(
-    '/payments/sources',
-    {
-      type: 'creditCard',
-      creditCard: { number: '4444222233331111', expirationMonth: 7, expirationYear: 2031, cvv: '123' },
-    },
-    PUBLIC_KEY,
-  );
+  const checkout = await call('/checkouts', CHECKOUT);
+  const source = await call('/payments/sources', CARD, PUBLIC_KEY);
   await call(`/checkouts/${checkout.id}/sources/${source.id}`, {});
   const template = await call('/orders', { checkoutId: checkout.id });
   await stop(server.child);
@@ -317,15 +310,7 @@ async function main(): Promise<void> {
   });
   if (hook.status !== 201) throw new Error(`could not register the bench webhook: ${hook.status}`);
   const loadStarted = Date.now();
-  const lifecycle = await load({
-    url: `http://127.0.0.1:${server.port}`,
-    mode: 'lifecycle',
-    connections: CONNECTIONS,
-    warmupMs: WARMUP_MS,
-    durationMs: LIFECYCLE_MS,
-    secretKey: SECRET_KEY,
-    publicKey: PUBLIC_KEY,
-  });
+  const lifecycle = await lifecycleLoad(server.port, CONNECTIONS, LIFECYCLE_MS);
   const measuredFrom = loadStarted + WARMUP_MS;
   const measuredTo = measuredFrom + lifecycle['seconds'] * 1000;
   const serverRssMiB = rssMiB(server.child.pid);
@@ -337,15 +322,7 @@ async function main(): Promise<void> {
   // one client, each request after the previous answer (an app's test suite): latency, not load
   process.stdout.write(`lifecycle-sequential: ${SEQUENTIAL_MS / 1000}s at 1 client…\n`);
   const sequentialServer = await serveTributary(['--db', join(dir, 'sequential.db')]);
-  const sequential = await load({
-    url: `http://127.0.0.1:${sequentialServer.port}`,
-    mode: 'lifecycle',
-    connections: 1,
-    warmupMs: WARMUP_MS,
-    durationMs: SEQUENTIAL_MS,
-    secretKey: SECRET_KEY,
-    publicKey: PUBLIC_KEY,
-  });
+  const sequential = await lifecycleLoad(sequentialServer.port, 1, SEQUENTIAL_MS);
   await stop(sequentialServer.child);
 
   let lifecyclePostgres: Record<string, any> | undefined;
@@ -355,15 +332,7 @@ async function main(): Promise<void> {
     const pgServer = await serveTributary(['--database-url', databaseUrl], {
       TRIBUTARY_KEY_FILE: join(dir, 'bench-pg.key'),
     });
-    lifecyclePostgres = await load({
-      url: `http://127.0.0.1:${pgServer.port}`,
-      mode: 'lifecycle',
-      connections: CONNECTIONS,
-      warmupMs: WARMUP_MS,
-      durationMs: LIFECYCLE_MS,
-      secretKey: SECRET_KEY,
-      publicKey: PUBLIC_KEY,
-    });
+    lifecyclePostgres = await lifecycleLoad(pgServer.port, CONNECTIONS, LIFECYCLE_MS);
     lifecyclePostgres['rssMiB'] = rssMiB(pgServer.child.pid);
     await stop(pgServer.child);
   }

@@ -168,10 +168,7 @@ export class DeliveryWorker {
         (!this.foundNothing ||
           this.inFlight.size > 0 ||
           (await this.deps.store.read((tx) =>
-            tx.webhooks.anyDue(
-              this.deps.clock.nowMs(),
-              [...this.perWebhook].filter(([, n]) => n >= perWebhook).map(([id]) => id),
-            ),
+            tx.webhooks.anyDue(this.deps.clock.nowMs(), { perWebhook, inFlight: this.perWebhook }),
           )));
       if (worthClaiming) {
         // one transaction claims a batch and reads what it needs

@@ -43,7 +43,7 @@ function fingerprint(request: FastifyRequest): string {
 }
 
 /** What the handler produced: a body it returned, or an error the error handler will render. */
-type Produced = { ok: true; body: unknown; serialized?: string } | { ok: false; error: unknown };
+type Produced = { ok: true; body: unknown } | { ok: false; error: unknown };
 
 /** Rolls the ambient transaction back and carries what happened out of it. */
 class NotKept extends Error {
@@ -86,9 +86,11 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
             try {
               const returned: unknown = await handler.call(this, request, reply);
               status = reply.statusCode;
-              // the route's serializer (DR's schema where there is one), as a live answer would be
+              // the route's serializer (DR's schema where there is one), as a live answer would be;
+              // the answer is then that text, not serialized again
               body = returned === undefined ? null : (reply.serialize(returned) as string);
-              result = body === null ? { ok: true, body: returned } : { ok: true, body, serialized: body };
+              if (body !== null) reply.type('application/json; charset=utf-8');
+              result = { ok: true, body: body ?? undefined };
             } catch (error) {
               result = { ok: false, error };
               const rendered = errorResponse(error, request);
@@ -120,7 +122,6 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
           return reply.send(replayed.body);
         }
         if (!produced.ok) throw produced.error;
-        if (produced.serialized !== undefined) reply.type('application/json; charset=utf-8');
         return produced.body;
       } finally {
         running.delete(slot);

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import build from 'fast-json-stringify';
 import type { FastifyInstance } from 'fastify';
 import { DR_COMPONENTS, DR_RESPONSES } from '../schemas/dr-responses.js';
@@ -34,10 +33,10 @@ export class SerializationMismatch extends Error {
   }
 }
 
-/** Where two JSON values first differ, as a path ('$.items[0].id'). */
+/** Where two JSON values first differ, as a path ('$.items[0].id'); undefined when equal. */
 export function firstDifference(a: unknown, b: unknown, at = '$'): string | undefined {
-  if (isDeepStrictEqual(a, b)) return undefined;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return at;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+    return Object.is(a, b) ? undefined : at;
   if (Array.isArray(a) !== Array.isArray(b)) return at;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const key of keys) {
@@ -48,7 +47,7 @@ export function firstDifference(a: unknown, b: unknown, at = '$'): string | unde
     );
     if (found) return found;
   }
-  return at;
+  return undefined;
 }
 
 export function registerSerialization(app: FastifyInstance, options: { verify: boolean }): void {

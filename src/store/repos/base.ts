@@ -46,7 +46,7 @@ type ListedTable =
 export const INSERT_ROWS_MAX = 500;
 
 /** Ids in one `IN (…)` list (well under SQLite's 32,766 bound variables). */
-export const IDS_PER_QUERY = 1_000;
+const IDS_PER_QUERY = 1_000;
 
 export function chunks<T>(rows: readonly T[], size = INSERT_ROWS_MAX): T[][] {
   const out: T[][] = [];
@@ -54,15 +54,23 @@ export function chunks<T>(rows: readonly T[], size = INSERT_ROWS_MAX): T[][] {
   return out;
 }
 
-/** (account, id) pairs grouped by account: lookups use the (account_id, id) index. */
-export function idsByAccount(pairs: readonly { accountId: string; id: string }[]): Map<string, string[]> {
+/**
+ * Runs `query` for (account, id) pairs grouped by account, in batches of ids, so that each
+ * lookup uses an (account_id, id) index.
+ */
+export async function eachAccountBatch(
+  pairs: readonly { accountId: string; id: string }[],
+  query: (accountId: string, ids: string[]) => Promise<void>,
+): Promise<void> {
   const grouped = new Map<string, Set<string>>();
   for (const { accountId, id } of pairs) {
     const ids = grouped.get(accountId) ?? new Set<string>();
     ids.add(id);
     grouped.set(accountId, ids);
   }
-  return new Map([...grouped].map(([accountId, ids]) => [accountId, [...ids]]));
+  for (const [accountId, ids] of grouped) {
+    for (const batch of chunks([...ids], IDS_PER_QUERY)) await query(accountId, batch);
+  }
 }
 
 export interface ReadOptions {

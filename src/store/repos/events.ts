@@ -6,7 +6,7 @@ import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
 import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { DeliveryRecord, EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
 import type { EventsTable } from '../schema.js';
-import { chunks, IDS_PER_QUERY, idsByAccount, Repo } from './base.js';
+import { chunks, eachAccountBatch, Repo } from './base.js';
 import { WebhooksRepo } from './webhooks.js';
 
 const toEvent = (row: Selectable<EventsTable>): EventRecord => ({
@@ -84,17 +84,15 @@ export class EventsRepo extends Repo {
   /** Events by (account, id) pairs, for a batch of deliveries. */
   async getPairs(pairs: readonly { accountId: string; id: string }[]): Promise<Map<string, EventRecord>> {
     const found = new Map<string, EventRecord>();
-    for (const [accountId, ids] of idsByAccount(pairs)) {
-      for (const batch of chunks(ids, IDS_PER_QUERY)) {
-        const rows = await this.db
-          .selectFrom('events')
-          .selectAll()
-          .where('account_id', '=', accountId)
-          .where('id', 'in', batch)
-          .execute();
-        for (const row of rows) found.set(`${row.account_id}/${row.id}`, toEvent(row));
-      }
-    }
+    await eachAccountBatch(pairs, async (accountId, ids) => {
+      const rows = await this.db
+        .selectFrom('events')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .execute();
+      for (const row of rows) found.set(`${row.account_id}/${row.id}`, toEvent(row));
+    });
     return found;
   }
 

@@ -7,7 +7,7 @@ import type { Dialect } from '../migrations/index.js';
 import { paginate } from '../paging.js';
 import type { DeliveryAttemptRecord, DeliveryRecord, Page, PageQuery, WebhookRecord } from '../records.js';
 import type { Database, DeliveriesTable, DeliveryAttemptsTable, WebhooksTable } from '../schema.js';
-import { chunks, IDS_PER_QUERY, idsByAccount, type ReadOptions, Repo } from './base.js';
+import { chunks, eachAccountBatch, type ReadOptions, Repo } from './base.js';
 
 const toDelivery = (row: Selectable<DeliveriesTable>): DeliveryRecord => ({
   accountId: row.account_id,
@@ -37,6 +37,12 @@ const toAttempt = (row: Selectable<DeliveryAttemptsTable>): DeliveryAttemptRecor
   error: row.error,
   outcome: row.outcome as DeliveryAttemptRecord['outcome'],
 });
+
+/** Deliveries in flight per webhook (this worker's), and the most one webhook may have. */
+interface DueLimits {
+  perWebhook: number;
+  inFlight: ReadonlyMap<string, number>;
+}
 
 export class WebhooksRepo extends Repo {
   constructor(
@@ -152,17 +158,15 @@ export class WebhooksRepo extends Repo {
   /** Webhooks by (account, id) pairs, for a batch of deliveries. */
   async getPairs(pairs: readonly { accountId: string; id: string }[]): Promise<Map<string, WebhookRecord>> {
     const found = new Map<string, WebhookRecord>();
-    for (const [accountId, ids] of idsByAccount(pairs)) {
-      for (const batch of chunks(ids, IDS_PER_QUERY)) {
-        const rows = await this.db
-          .selectFrom('webhooks')
-          .selectAll()
-          .where('account_id', '=', accountId)
-          .where('id', 'in', batch)
-          .execute();
-        for (const row of rows) found.set(`${row.account_id}/${row.id}`, this.toWebhook(row));
-      }
-    }
+    await eachAccountBatch(pairs, async (accountId, ids) => {
+      const rows = await this.db
+        .selectFrom('webhooks')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .execute();
+      for (const row of rows) found.set(`${row.account_id}/${row.id}`, this.toWebhook(row));
+    });
     return found;
   }
 
@@ -238,10 +242,9 @@ export class WebhooksRepo extends Repo {
   async claimDue(
     realNowMs: number,
     leaseMs: number,
-    limits: { total: number; perWebhook: number; inFlight: ReadonlyMap<string, number> },
+    limits: DueLimits & { total: number },
   ): Promise<{ delivery: DeliveryRecord; clockOffsetMs: number }[]> {
-    const busyWebhooks = [...limits.inFlight].filter(([, n]) => n >= limits.perWebhook).map(([id]) => id);
-    let q = this.due(realNowMs, busyWebhooks)
+    let q = this.due(realNowMs, limits)
       .selectAll('deliveries')
       .select('accounts.clock_offset_ms')
       .orderBy('deliveries.next_attempt_at')
@@ -268,13 +271,17 @@ export class WebhooksRepo extends Repo {
   }
 
   /** Whether claimDue would find anything now (a read: no write transaction when idle). */
-  async anyDue(realNowMs: number, busyWebhooks: readonly string[]): Promise<boolean> {
-    const row = await this.due(realNowMs, busyWebhooks).select('deliveries.seq').limit(1).executeTakeFirst();
+  async anyDue(realNowMs: number, limits: DueLimits): Promise<boolean> {
+    const row = await this.due(realNowMs, limits).select('deliveries.seq').limit(1).executeTakeFirst();
     return row !== undefined;
   }
 
-  /** Pending deliveries of enabled webhooks, unleased and due by their account's clock. */
-  private due(realNowMs: number, busyWebhooks: readonly string[]) {
+  /**
+   * Pending deliveries of enabled webhooks, unleased and due by their account's clock, of
+   * webhooks with fewer than `perWebhook` in flight.
+   */
+  private due(realNowMs: number, limits: DueLimits) {
+    const busyWebhooks = [...limits.inFlight].filter(([, n]) => n >= limits.perWebhook).map(([id]) => id);
     let q = this.db
       .selectFrom('deliveries')
       .innerJoin('accounts', 'accounts.id', 'deliveries.account_id')
