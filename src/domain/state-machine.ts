@@ -1,4 +1,6 @@
+import { AssertionError } from '../lib/assert.js';
 import { AppError } from './errors.js';
+import type { EventType } from './events.js';
 
 /**
  * State machines as data: `state → command → cell`. A cell lists the states the command may
@@ -8,8 +10,10 @@ import { AppError } from './errors.js';
  */
 export interface Cell<S extends string> {
   to: readonly S[];
-  /** event type emitted when the command moves the aggregate into a different state */
-  emits?: Partial<Record<S, string>>;
+  /** the event emitted when the command moves the aggregate into a different state */
+  emits?: Partial<Record<S, EventType>>;
+  /** the event emitted every time the command applies, whether or not the state changes */
+  event?: EventType;
 }
 
 export type Table<S extends string, C extends string> = Readonly<Record<S, Partial<Record<C, Cell<S>>>>>;
@@ -21,6 +25,8 @@ export interface Machine<S extends string, C extends string> {
   table: Table<S, C>;
   /** the states an aggregate is created in */
   initial: readonly S[];
+  /** the events of a creation: one whatever the state, then the one of the state it starts in */
+  created?: { event?: EventType; emits?: Partial<Record<S, EventType>> };
   /** DR states entered only by what Tributary does not produce yet (documented, not reachable) */
   external?: readonly S[];
   /** the code of the 409 a command answers in a state that does not allow it */
@@ -56,7 +62,7 @@ export function cellFor<S extends string, C extends string>(
 
 /**
  * Applies a command whose outcome the caller derived: checks the move is in the table and
- * returns the event it emits (if the state changed and the cell names one).
+ * returns the events it emits (the command's own, then the new state's if the state changed).
  */
 export function move<S extends string, C extends string>(
   machine: Machine<S, C>,
@@ -64,21 +70,43 @@ export function move<S extends string, C extends string>(
   command: C,
   to: S,
   parameter = 'id',
-): { to: S; emits: string | undefined } {
+): { to: S; events: EventType[] } {
   const cell = cellFor(machine, from, command, parameter);
   if (!cell.to.includes(to)) {
     // the derivation disagrees with the table: a bug, not a client error
-    throw new Error(
+    throw new AssertionError(
       `${machine.name}: ${command} from ${from} may not lead to ${to} (allowed: ${cell.to.join(', ')})`,
     );
   }
-  return { to, emits: to !== from ? cell.emits?.[to] : undefined };
+  const events: EventType[] = [];
+  if (cell.event) events.push(cell.event);
+  const entered = to !== from ? cell.emits?.[to] : undefined;
+  if (entered) events.push(entered);
+  return { to, events };
+}
+
+/** The events of creating an aggregate in `state` (which must be one it may start in). */
+export function create<S extends string, C extends string>(machine: Machine<S, C>, state: S): EventType[] {
+  if (!machine.initial.includes(state))
+    throw new AssertionError(
+      `${machine.name}: may not be created ${state} (only ${machine.initial.join(', ')})`,
+    );
+  const events: EventType[] = [];
+  if (machine.created?.event) events.push(machine.created.event);
+  const entered = machine.created?.emits?.[state];
+  if (entered) events.push(entered);
+  return events;
 }
 
 /** The table as text, one line per state, for the checked-in snapshot tests. */
 export function render<S extends string, C extends string>(machine: Machine<S, C>): string {
   const width = Math.max(...machine.states.map((s) => s.length));
-  const lines = [`# ${machine.name}: state × command → next states [event]`];
+  const lines = [`# ${machine.name}: state × command → next states [event on entering] {event every time}`];
+  const created = machine.initial.map((s) => {
+    const events = [machine.created?.event, machine.created?.emits?.[s]].filter((e) => e !== undefined);
+    return events.length > 0 ? `${s} [${events.join(', ')}]` : s;
+  });
+  lines.push(`(created) → ${created.join(' | ')}`);
   for (const state of machine.states) {
     const cells = machine.commands.flatMap((command) => {
       const cell = machine.table[state][command];
@@ -86,7 +114,7 @@ export function render<S extends string, C extends string>(machine: Machine<S, C
       const targets = cell.to
         .map((t) => (cell.emits?.[t] && t !== state ? `${t} [${cell.emits[t]}]` : t))
         .join(' | ');
-      return [`${command} → ${targets}`];
+      return [`${command} → ${targets}${cell.event ? ` {${cell.event}}` : ''}`];
     });
     lines.push(`${state.padEnd(width)}  ${cells.length > 0 ? cells.join('; ') : '(terminal)'}`);
   }

@@ -1,11 +1,12 @@
 import { notFound } from '../domain/errors.js';
+import { withLegacyParts } from '../domain/order/legacy.js';
 import type { OrderRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import type { OrderView } from '../wire/order.js';
 
 /**
- * An order with everything its wire form shows: items, charges with their operations, sources,
- * fulfillments and refunds. Several orders load with one query per table, never one per order.
+ * The order aggregate with the sources its wire form shows. Several orders load with one query
+ * per table, never one per order.
  */
 export async function loadOrderViews(
   tx: Tx,
@@ -25,13 +26,15 @@ export async function loadOrderViews(
     [...charges.values()].flat().map((c) => c.sourceId),
   );
   return orders.map((order) => ({
-    order,
-    items: items.get(order.id) ?? [],
-    charges: charges.get(order.id) ?? [],
+    ...withLegacyParts({
+      order,
+      items: items.get(order.id) ?? [],
+      charges: charges.get(order.id) ?? [],
+      operations: operations.get(order.id) ?? [],
+      fulfillments: fulfillments.get(order.id) ?? [],
+      refunds: refunds.get(order.id) ?? [],
+    }),
     sources,
-    operations: operations.get(order.id) ?? [],
-    fulfillments: fulfillments.get(order.id) ?? [],
-    refunds: refunds.get(order.id) ?? [],
   }));
 }
 

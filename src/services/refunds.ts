@@ -1,103 +1,50 @@
-import { refundableMinor } from '../domain/charge/amounts.js';
-import {
-  AppError,
-  invalidParameter,
-  missingParameter,
-  notFound,
-  unknownReference,
-} from '../domain/errors.js';
-import { splitOverCharges, unitsValue } from '../domain/fulfillment/shares.js';
-import { applyPercent } from '../domain/money/rate.js';
-import { ORDER_MACHINE } from '../domain/order/transitions.js';
-import { cellFor } from '../domain/state-machine.js';
+import { invalidParameter, missingParameter, notFound, unknownReference } from '../domain/errors.js';
+import type { RefundType } from '../domain/order/model.js';
+import { decideRefund, type RefundCommand } from '../domain/order/refund.js';
 import type { RefundCreate, RefundUpdate } from '../http/schemas/refund.js';
 import { newUuid } from '../lib/ids.js';
-import { REFUNDS_PER_ORDER_MAX } from '../limits.js';
-import type { Page, PageQuery, RefundItemRecord, RefundRecord } from '../store/records.js';
+import type { Page, PageQuery, RefundRecord } from '../store/records.js';
 import type { RefundFilters } from '../store/repos/refunds.js';
-import { itemRefundable, type OrderView, orderMoney, refundToWire } from '../wire/order.js';
+import { type OrderView, refundToWire } from '../wire/order.js';
 import { type Caller, type Deps, newEvent, now } from './context.js';
 import { parseAmount, parseQuantity, validateMetadata } from './input.js';
-import { amountsOf, chargesFor, moveCharge, newOperation, startOperations, working } from './operations.js';
+import { persistPlan } from './order-plan.js';
 import { loadOrderView, loadOrderViews } from './order-view.js';
 
-/** DR's answer when a refund asks for more than is left. */
-const tooMuch = () =>
-  invalidParameter('amountRequested', 'The requested refund amount is greater than the available amount.');
+const given = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
 
-/** How much a refund request asks for, and which items it names. */
-function requested(view: OrderView, input: RefundCreate): { amountMinor: number; items: RefundItemRecord[] } {
-  const { order } = view;
-  const currency = order.currency;
-  const money = orderMoney(view);
-  const ways = [input.amount, input.percent, input.items].filter((v) => v !== undefined && v !== null).length;
-  if (ways > 1) throw invalidParameter('amount', 'Send one of amount, percent or items.');
-  if (input.type === 'tax') {
-    if (input.percent !== undefined && input.percent !== null && input.percent !== 100) {
-      throw invalidParameter('percentRequested', 'Only full tax refunds are supported.');
-    }
-    return { amountMinor: order.totals.totalTaxMinor, items: [] };
-  }
-  if (input.type === 'duty' || input.type === 'importer_tax') {
-    throw invalidParameter(
-      'type',
-      `The order has no ${input.type === 'duty' ? 'duties' : 'importer tax'} to refund.`,
-    );
-  }
-  const typeCap =
-    input.type === 'shipping'
-      ? order.totals.totalShippingMinor + (order.taxInclusive ? 0 : order.totals.shippingTaxMinor)
-      : undefined;
-  if (input.amount !== undefined && input.amount !== null) {
-    const amountMinor = parseAmount(input.amount, currency, 'amount', true);
-    if (typeCap !== undefined && amountMinor > typeCap) throw tooMuch();
-    return { amountMinor, items: [] };
-  }
-  if (input.percent !== undefined && input.percent !== null) {
-    return { amountMinor: applyPercent(typeCap ?? money.capturedCompleteMinor, input.percent), items: [] };
-  }
-  if (typeCap !== undefined) return { amountMinor: typeCap, items: [] };
-  if (!input.items) throw missingParameter('amount');
-  const refundable = itemRefundable(view);
-  const items = input.items.map((entry, i) => {
-    const at = `items[${i}]`;
-    if (entry.itemId === null) throw missingParameter(`${at}.itemId`);
-    const item = view.items.find((x) => x.id === String(entry.itemId));
-    if (!item) throw unknownReference(`${at}.itemId`, `Order '${order.id}' has no item '${entry.itemId}'.`);
-    const left = refundable.get(item.id) ?? 0;
-    let amountMinor: number;
-    let quantity: number | null = null;
-    if (entry.amount !== undefined) amountMinor = parseAmount(entry.amount, currency, `${at}.amount`, true);
-    else if (entry.percent !== undefined) amountMinor = applyPercent(left, entry.percent);
-    else {
-      quantity = parseQuantity(entry.quantity ?? undefined, `${at}.quantity`) ?? item.quantity;
-      const refundedUnits = view.refunds
-        .filter((r) => r.state !== 'failed')
-        .flatMap((r) => r.items)
-        .filter((ri) => ri.itemId === item.id)
-        .reduce((s, ri) => s + (ri.quantity ?? 0), 0);
-      if (quantity > item.fulfilledQuantity - refundedUnits) {
-        throw invalidParameter(
-          `${at}.quantity`,
-          `Item '${item.id}' has ${item.fulfilledQuantity - refundedUnits} fulfilled units left to refund.`,
-        );
-      }
-      // an item refund covers the product and its tax, not shipping (DR)
-      amountMinor = unitsValue(
-        { ...item, shippingMinor: 0, shippingTaxMinor: 0, taxInclusive: order.taxInclusive },
-        refundedUnits,
-        quantity,
-      );
-    }
-    if (amountMinor > left) throw tooMuch();
-    return { itemId: item.id, skuId: item.skuId, quantity, amountMinor };
-  });
-  return { amountMinor: items.reduce((s, i) => s + i.amountMinor, 0), items };
+/** The request as the domain takes it: amounts in the order's minor units, ids as strings. */
+function commandOf(input: RefundCreate, currency: string, metadata: RefundRecord['metadata']): RefundCommand {
+  return {
+    id: `re_${newUuid()}`,
+    currency: input.currency,
+    type: (input.type ?? null) as RefundType | null,
+    amountMinor:
+      given(input.amount) === null ? null : parseAmount(input.amount as number, currency, 'amount', true),
+    percent: given(input.percent),
+    items:
+      input.items?.map((entry, i) => {
+        if (entry.itemId === null) throw missingParameter(`items[${i}].itemId`);
+        return {
+          itemId: String(entry.itemId),
+          skuId: entry.skuId ?? null,
+          type: entry.type ?? null,
+          quantity: parseQuantity(entry.quantity ?? undefined, `items[${i}].quantity`) ?? null,
+          amountMinor:
+            entry.amount === undefined
+              ? null
+              : parseAmount(entry.amount, currency, `items[${i}].amount`, true),
+          percent: entry.percent ?? null,
+        };
+      }) ?? null,
+    reason: input.reason ?? null,
+    metadata,
+  };
 }
 
 /**
- * POST /refunds: only captured money is refunded; the refund takes the primary charge first,
- * then the secondary ones, and settles later through the processor (pending → succeeded | failed).
+ * POST /refunds: load the order, decide (domain/order/refund.ts), persist; the refund settles
+ * later through the processor (pending → succeeded | failed).
  */
 export async function createRefund(
   deps: Deps,
@@ -118,55 +65,16 @@ export async function createRefund(
     if (!order) throw unknownReference('orderId', `Order '${orderId}' not found.`);
     const [view] = await loadOrderViews(tx, accountId, [order]);
     if (!view) throw unknownReference('orderId', `Order '${orderId}' not found.`);
+    // amounts are read in the order's currency: a request in another one is refused before that
     if (input.currency !== order.currency)
       throw invalidParameter('currency', `Currency ${input.currency} is not supported.`);
-    if (order.state === 'dispute')
-      throw invalidParameter('order', 'A refund cannot be performed while there is a dispute on the order.');
-    cellFor(ORDER_MACHINE, order.state, 'refund', 'orderId');
-    if (view.refunds.length >= REFUNDS_PER_ORDER_MAX)
-      throw new AppError(
-        'limit_exceeded',
-        'orderId',
-        `Order '${orderId}' has ${REFUNDS_PER_ORDER_MAX} refunds, the most one order may have.`,
-      );
-    const { amountMinor, items } = requested(view, input);
-    if (amountMinor <= 0) throw invalidParameter('amountRequested', 'There is nothing to refund.');
-    if (amountMinor > orderMoney(view).availableToRefundMinor) throw tooMuch();
-
-    const w = working(view, at);
-    const refund: RefundRecord = {
-      accountId,
-      id: `re_${newUuid()}`,
-      orderId,
-      currency: order.currency,
-      type: input.type ?? null,
-      reason: input.reason ?? null,
-      amountMinor,
-      state: 'pending',
-      failureReason: null,
-      items,
-      metadata,
-      createdAt: at,
-      updatedAt: at,
-    };
-    await tx.refunds.insert(refund);
-    w.view.refunds = [...w.view.refunds, refund];
-    const parts = splitOverCharges(
-      amountMinor,
-      chargesFor(w, 'refund').map((charge) => ({
-        charge,
-        availableMinor: refundableMinor(amountsOf(w, charge)),
-      })),
-    );
-    const operations = parts.map((p) =>
-      newOperation(w, p.charge.charge, 'refund', p.amountMinor, { refundId: refund.id }),
-    );
-    await startOperations(tx, w, deps.processor, operations);
-    w.events.push(newEvent(accountId, 'refund.pending', refundToWire(refund, w.view), at));
-    for (const op of operations)
-      await moveCharge(tx, w, op.chargeId, 'refund', 'order.charge.refund.pending');
-    await tx.events.append(w.events);
-    return { refund, view: w.view };
+    const command = commandOf(input, order.currency, metadata);
+    const decision = decideRefund(view, command, { now: at, uuid: newUuid });
+    if (!decision.ok) throw decision.error;
+    const next = await persistPlan(tx, deps, view, decision.plan, view.sources);
+    const refund = next.refunds.find((r) => r.id === command.id);
+    if (!refund) throw new Error('the refund was planned');
+    return { refund, view: next };
   });
 }
 

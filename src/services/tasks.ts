@@ -1,28 +1,20 @@
-import { ITEM_MACHINE } from '../domain/order/transitions.js';
-import { move } from '../domain/state-machine.js';
+import { decideChargeback } from '../domain/order/commands.js';
+import type { Decision } from '../domain/order/plan.js';
+import { decideReview } from '../domain/order/review.js';
+import { decideSettlement, type SettlementOutcome } from '../domain/order/settle.js';
 import { assert } from '../lib/assert.js';
 import { accountNow } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
-import { isoSeconds } from '../lib/time.js';
 import type { AccountRecord, OperationRecord, TaskRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
-import { orderToWire, refundToWire } from '../wire/order.js';
-import { type Deps, newEvent } from './context.js';
-import {
-  amountsOf,
-  moveCharge,
-  moveOrder,
-  newOperation,
-  reconcileOrder,
-  settleOperation,
-  type Working,
-  working,
-} from './operations.js';
+import type { OrderView } from '../wire/order.js';
+import type { Deps } from './context.js';
+import { persistPlan } from './order-plan.js';
 import { loadOrderView } from './order-view.js';
 
 /**
  * Work due on an account's clock: settling captures, cancels and refunds through the processor,
- * fraud-review outcomes, late-presentment chargebacks. Each task runs in its own transaction,
+ * fraud-review outcomes, late-presentment chargebacks. Each task runs in its own savepoint,
  * which also deletes it, so a task is done once; PostgreSQL workers skip tasks another process
  * holds. Advancing a test clock runs everything that became due before it answers.
  */
@@ -33,131 +25,53 @@ const TASKS_PER_TRANSACTION_MAX = 100;
 const ACCOUNTS_PER_SWEEP_MAX = 100;
 export const TASK_SWEEP_INTERVAL_MS = 250;
 
-async function withOrder(
+/** Loads the order (locked), decides, persists; a refusal is returned for the caller to weigh. */
+export async function onOrder(
   tx: Tx,
-  task: TaskRecord,
+  deps: Deps,
+  accountId: string,
   orderId: string,
-  at: number,
-  work: (w: Working) => Promise<void>,
-) {
-  const view = await loadOrderView(tx, task.accountId, orderId, { lock: true });
-  const w = working(view, at);
-  await work(w);
-  await tx.events.append(w.events);
+  decide: (view: OrderView) => Decision,
+): Promise<Decision & { view?: OrderView }> {
+  const view = await loadOrderView(tx, accountId, orderId, { lock: true });
+  const decision = decide(view);
+  if (!decision.ok) return decision;
+  return { ...decision, view: await persistPlan(tx, deps, view, decision.plan, view.sources) };
 }
 
-/** Settles an operation: the processor's outcome, or a test helper's forced failure. */
+/** Settles an operation with the processor's outcome (or the one a caller forces). */
 export async function settle(
   tx: Tx,
   deps: Deps,
   operation: OperationRecord,
   at: number,
-  forcedOutcome?: 'failed',
+  forced?: SettlementOutcome,
 ): Promise<void> {
-  await withOrder(tx, { accountId: operation.accountId } as TaskRecord, operation.orderId, at, async (w) => {
-    const current = w.view.operations.find((o) => o.id === operation.id);
-    if (current?.state !== 'pending') return;
-    const charge = w.view.charges.find((c) => c.id === current.chargeId);
-    assert(charge !== undefined, 'the operation is of a charge of the order');
-    const outcome =
-      forcedOutcome === 'failed'
-        ? {
-            state: 'failed' as const,
-            failureCode: 'failed-request',
-            failureMessage: 'Failed to operate on charge',
-          }
-        : deps.processor.settle({
-            reference: current.id,
-            kind: current.kind,
-            scenarioId: charge.scenarioId,
-            amountMinor: current.amountMinor,
-            forced: current.forced,
-          });
-    const settled = await settleOperation(tx, w, current, outcome);
-    if (settled.kind === 'capture' && settled.forced && settled.state === 'complete') {
-      const days = deps.processor.chargebackAfterDays(charge.scenarioId);
-      if (days !== null) {
-        await tx.tasks.schedule([
-          {
-            accountId: settled.accountId,
-            id: newUuid(),
-            kind: 'chargeback',
-            subjectId: settled.orderId,
-            payload: { operationId: settled.id },
-            dueAt: at + days * 86_400_000,
-            createdAt: at,
-          },
-        ]);
-      }
-    }
-    if (settled.kind === 'refund' && settled.refundId) await finishRefund(tx, w, settled.refundId);
-    await reconcileOrder(tx, w);
+  await onOrder(tx, deps, operation.accountId, operation.orderId, (view) => {
+    const current = view.operations.find((o) => o.id === operation.id);
+    const charge = view.charges.find((c) => c.id === current?.chargeId);
+    assert(current !== undefined && charge !== undefined, 'the operation is of a charge of the order');
+    const ctx = { now: at, uuid: newUuid };
+    const request = {
+      reference: current.id,
+      kind: current.kind,
+      scenarioId: charge.scenarioId,
+      amountMinor: current.amountMinor,
+      forced: current.forced,
+    };
+    const outcome = forced ?? deps.processor.settle(request);
+    return decideSettlement(
+      view,
+      current.id,
+      outcome,
+      ctx,
+      deps.processor.chargebackAfterDays(charge.scenarioId),
+    );
   });
 }
 
-/** A refund is done when its operations are: succeeded if all completed, failed otherwise. */
-async function finishRefund(tx: Tx, w: Working, refundId: string): Promise<void> {
-  const refund = w.view.refunds.find((r) => r.id === refundId);
-  assert(refund !== undefined, 'the refund is of the order');
-  const ops = w.view.operations.filter((o) => o.refundId === refundId);
-  if (ops.some((o) => o.state === 'pending') || refund.state !== 'pending') return;
-  const failed = ops.find((o) => o.state === 'failed');
-  const finished = {
-    ...refund,
-    state: failed ? ('failed' as const) : ('succeeded' as const),
-    failureReason: failed ? (failed.failureMessage ?? 'The refund failed.') : null,
-    updatedAt: w.at,
-  };
-  await tx.refunds.finish(finished, w.at);
-  w.view.refunds = w.view.refunds.map((r) => (r.id === refundId ? finished : r));
-  w.events.push(
-    newEvent(
-      finished.accountId,
-      failed ? 'refund.failed' : 'refund.complete',
-      refundToWire(finished, w.view),
-      w.at,
-    ),
-  );
-}
-
-/** The outcome of a fraud review: accepted, or blocked (items blocked, charges cancelled in full). */
-async function review(tx: Tx, w: Working, outcome: 'accept' | 'block'): Promise<void> {
-  if (w.view.order.state !== 'in_review') return;
-  if (outcome === 'accept') {
-    await moveOrder(tx, w, 'review.accept', 'accepted', { state: 'passed' });
-    return;
-  }
-  const stamp = isoSeconds(w.at);
-  for (const item of w.view.items) {
-    move(ITEM_MACHINE, item.state, 'block', 'blocked');
-    const blocked = {
-      ...item,
-      state: 'blocked' as const,
-      stateTransitions: { ...item.stateTransitions, blocked: stamp },
-    };
-    await tx.orders.updateItemProgress(w.view.order.accountId, blocked, item.state);
-    w.view.items = w.view.items.map((i) => (i.id === item.id ? blocked : i));
-  }
-  for (const charge of w.view.charges) {
-    const remaining = amountsOf(w, charge).remainingMinor;
-    if (remaining === 0) continue;
-    const cancel: OperationRecord = {
-      ...newOperation(w, charge, 'cancel', remaining, {}),
-      state: 'complete',
-    };
-    await tx.operations.insert([cancel]);
-    w.view.operations.push(cancel);
-    await moveCharge(tx, w, charge.id, 'block', 'order.charge.cancel.complete');
-  }
-  await moveOrder(tx, w, 'review.block', 'blocked', { state: 'blocked' });
-}
-
-async function chargeback(tx: Tx, w: Working): Promise<void> {
-  await moveOrder(tx, w, 'chargeback', w.view.order.state);
-  w.events.push(newEvent(w.view.order.accountId, 'order.chargeback', orderToWire(w.view), w.at));
-}
-
 async function runTask(tx: Tx, deps: Deps, task: TaskRecord, at: number): Promise<void> {
+  const ctx = { now: at, uuid: newUuid };
   switch (task.kind) {
     case 'settle': {
       const operation = await tx.operations.get(task.accountId, task.subjectId);
@@ -165,13 +79,19 @@ async function runTask(tx: Tx, deps: Deps, task: TaskRecord, at: number): Promis
       break;
     }
     case 'review':
-      await withOrder(tx, task, task.subjectId, at, (w) =>
-        review(tx, w, task.payload['outcome'] === 'block' ? 'block' : 'accept'),
+      await onOrder(tx, deps, task.accountId, task.subjectId, (view) =>
+        decideReview(view, task.payload['outcome'] === 'block' ? 'block' : 'accept', ctx),
       );
       break;
-    case 'chargeback':
-      await withOrder(tx, task, task.subjectId, at, (w) => chargeback(tx, w));
+    case 'chargeback': {
+      const decision = await onOrder(tx, deps, task.accountId, task.subjectId, (view) =>
+        decideChargeback(view, ctx),
+      );
+      // an order that no longer takes a chargeback (DR would not send one) drops it
+      if (!decision.ok)
+        deps.logger.warn({ orderId: task.subjectId, code: decision.error.code }, 'chargeback dropped');
       break;
+    }
   }
   await tx.tasks.done(task);
 }

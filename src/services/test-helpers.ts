@@ -1,8 +1,13 @@
-import { AppError, invalidParameter, notFound } from '../domain/errors.js';
+import { invalidParameter, notFound } from '../domain/errors.js';
+import { decideAuthorizationExpiry, decideReauthorizationRefusal } from '../domain/order/commands.js';
+import type { Decision } from '../domain/order/plan.js';
+import { decideCaptureFailure } from '../domain/order/settle.js';
 import { accountNow } from '../lib/clock.js';
+import { newUuid } from '../lib/ids.js';
 import type { AccountRecord, ChargeRecord, OperationRecord } from '../store/records.js';
+import type { OrderView } from '../wire/order.js';
 import type { Caller, Deps } from './context.js';
-import { advanceClock, settle } from './tasks.js';
+import { advanceClock, onOrder } from './tasks.js';
 
 /**
  * Tributary's test helpers: the account clock, and outcomes forced on existing objects (which
@@ -44,55 +49,48 @@ export async function advance(
   return advanceClock(deps, caller.account, target);
 }
 
-/** The charge's authorization expires now (its next capture needs a reauthorization). */
-export async function expireAuthorization(deps: Deps, caller: Caller, id: string): Promise<ChargeRecord> {
-  const at = accountNow(deps.clock, caller.account.clockOffsetMs);
-  return deps.store.transaction(async (tx) => {
-    const charge = await tx.orders.charge(caller.account.id, id, { lock: true });
-    if (!charge) throw notFound('id', `Charge '${id}' not found.`);
-    const changed = { ...charge, authorizationExpiresAt: at, updatedAt: at };
-    await tx.orders.overrideAuthorization(changed, changed, at);
-    return changed;
-  });
-}
-
-/** From now on the issuer refuses this charge's reauthorizations. */
-export async function refuseReauthorization(deps: Deps, caller: Caller, id: string): Promise<ChargeRecord> {
-  const at = accountNow(deps.clock, caller.account.clockOffsetMs);
-  return deps.store.transaction(async (tx) => {
-    const charge = await tx.orders.charge(caller.account.id, id, { lock: true });
-    if (!charge) throw notFound('id', `Charge '${id}' not found.`);
-    const changed = { ...charge, reauthorizationOverride: 'refused' as const, updatedAt: at };
-    await tx.orders.overrideAuthorization(changed, changed, at);
-    return changed;
-  });
-}
-
-/** A pending capture fails now. */
-export async function failCapture(
+/** A decision on the order of a charge (or of a capture); a refusal is the answer. */
+async function onChargeOrder(
   deps: Deps,
   caller: Caller,
-  id: string,
-): Promise<{ charge: ChargeRecord; operations: OperationRecord[] }> {
+  find: { chargeId: string } | { operationId: string },
+  decide: (view: OrderView, ctx: { now: number; uuid: () => string }) => Decision,
+): Promise<{ charge: ChargeRecord; operations: readonly OperationRecord[] }> {
   const at = accountNow(deps.clock, caller.account.clockOffsetMs);
+  const accountId = caller.account.id;
   return deps.store.transaction(async (tx) => {
-    const operation = await tx.operations.get(caller.account.id, id);
-    if (operation?.kind !== 'capture') throw notFound('id', `Capture '${id}' not found.`);
-    if (operation.state !== 'pending') {
-      throw new AppError(
-        'restricted_update',
-        'id',
-        `Capture '${id}' is ${operation.state}: only a pending capture can be failed.`,
-      );
+    let chargeId: string;
+    if ('chargeId' in find) chargeId = find.chargeId;
+    else {
+      const operation = await tx.operations.get(accountId, find.operationId);
+      if (operation?.kind !== 'capture') throw notFound('id', `Capture '${find.operationId}' not found.`);
+      chargeId = operation.chargeId;
     }
-    await settle(tx, deps, operation, at, 'failed');
-    const charge = await tx.orders.charge(caller.account.id, operation.chargeId);
-    if (!charge) throw notFound('id', `Charge '${operation.chargeId}' not found.`);
-    const operations =
-      (await tx.operations.ofOrders(caller.account.id, [charge.orderId])).get(charge.orderId) ?? [];
-    return { charge, operations };
+    const charge = await tx.orders.charge(accountId, chargeId);
+    if (!charge) throw notFound('id', `Charge '${chargeId}' not found.`);
+    const decision = await onOrder(tx, deps, accountId, charge.orderId, (view) =>
+      decide(view, { now: at, uuid: newUuid }),
+    );
+    if (!decision.ok || !decision.view)
+      throw decision.ok ? new Error('the plan was persisted') : decision.error;
+    const next = decision.view;
+    const after = next.charges.find((c) => c.id === chargeId);
+    if (!after) throw notFound('id', `Charge '${chargeId}' not found.`);
+    return { charge: after, operations: next.operations };
   });
 }
+
+/** The charge's authorization expires now (its next capture needs a reauthorization). */
+export const expireAuthorization = (deps: Deps, caller: Caller, id: string) =>
+  onChargeOrder(deps, caller, { chargeId: id }, (view, ctx) => decideAuthorizationExpiry(view, id, ctx));
+
+/** From now on the issuer refuses this charge's reauthorizations. */
+export const refuseReauthorization = (deps: Deps, caller: Caller, id: string) =>
+  onChargeOrder(deps, caller, { chargeId: id }, (view, ctx) => decideReauthorizationRefusal(view, id, ctx));
+
+/** A pending capture fails now. */
+export const failCapture = (deps: Deps, caller: Caller, id: string) =>
+  onChargeOrder(deps, caller, { operationId: id }, (view, ctx) => decideCaptureFailure(view, id, ctx));
 
 /** Wipes the account's objects and resets its clock; its keys and settings stay. */
 export async function resetAccount(deps: Deps, caller: Caller): Promise<void> {

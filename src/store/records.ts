@@ -3,8 +3,24 @@
  * Money stays in integer minor units.
  */
 
-export type Metadata = Record<string, string | number | boolean>;
-export type Json = Record<string, unknown>;
+export type {
+  AuthorizationRecord,
+  ChargeRecord,
+  FraudState,
+  FulfillmentItemRecord,
+  FulfillmentRecord,
+  OperationRecord,
+  Order,
+  OrderItemRecord,
+  OrderRecord,
+  RefundItemRecord,
+  RefundRecord,
+} from '../domain/order/model.js';
+export type { TaskKind } from '../domain/order/plan.js';
+export type { CheckoutData, Json, LineRecord, Metadata, Totals } from '../domain/shared.js';
+
+import type { TaskKind } from '../domain/order/plan.js';
+import type { CheckoutData, Json, LineRecord, Metadata, Totals } from '../domain/shared.js';
 
 export type ChargebackRiskPolicy = 'tolerant' | 'averse';
 
@@ -95,35 +111,8 @@ export interface SourceRecord {
   updatedAt: number;
 }
 
-export interface Totals {
-  subtotalMinor: number;
-  totalTaxMinor: number;
-  totalShippingMinor: number;
-  shippingTaxMinor: number;
-  totalDiscountMinor: number;
-  totalFeesMinor: number;
-  totalDutyMinor: number;
-  totalImporterTaxMinor: number;
-  totalAmountMinor: number;
-}
-
 /** A checkout is `open` until an order attempt is declined (`spent`) or succeeds (`ordered`). */
 export type CheckoutState = 'open' | 'spent' | 'ordered';
-
-/** Descriptive checkout data kept as DR sent it (never money). */
-export interface CheckoutData {
-  shipFrom?: Json;
-  shipTo?: Json;
-  billTo?: Json;
-  organization?: Json;
-  taxIdentifiers?: Json[];
-  purchaseLocation?: Json;
-  discount?: Json;
-  shippingDiscount?: Json;
-  shippingChoice?: Json; // description, serviceLevel, shippingTerms (the amount is in the columns)
-  invoiceAttributeId?: string;
-  disclosures?: Json;
-}
 
 export interface CheckoutRecord {
   accountId: string;
@@ -151,25 +140,6 @@ export interface CheckoutRecord {
   updatedAt: number;
 }
 
-export interface LineRecord {
-  id: string;
-  position: number;
-  skuId: string | null;
-  productDetails: Json;
-  physical: boolean;
-  quantity: number;
-  amountMinor: number;
-  discountMinor: number;
-  /** the rate as an exact decimal string, e.g. "0.08025" */
-  taxRate: string;
-  taxMinor: number;
-  shippingMinor: number;
-  shippingTaxMinor: number;
-  /** discount (as requested), subscriptionInfo, shipFrom */
-  data: Json;
-  metadata: Metadata | null;
-}
-
 export interface CheckoutItemRecord extends LineRecord {
   checkoutId: string;
   priceMinor: number | null;
@@ -184,171 +154,6 @@ export interface CheckoutSourceRecord {
   role: SourceRole;
   createdAt: number;
 }
-
-export type OrderState =
-  | 'accepted'
-  | 'blocked'
-  | 'pending_payment'
-  | 'in_review'
-  | 'dispute'
-  | 'cancelled'
-  | 'fulfilled'
-  | 'complete'
-  | 'returned';
-
-export type FraudState = 'blocked' | 'review_opened' | 'passed';
-
-export interface OrderRecord {
-  accountId: string;
-  id: string;
-  checkoutId: string;
-  state: OrderState;
-  fraudState: FraudState | null;
-  stateTransitions: Record<string, string>;
-  fraudStateTransitions: Record<string, string>;
-  currency: string;
-  customerId: string | null;
-  email: string | null;
-  locale: string | null;
-  browserIp: string | null;
-  applicationId: string | null;
-  upstreamId: string | null;
-  requestToBeForgotten: boolean;
-  taxInclusive: boolean;
-  chargeType: string;
-  customerType: string | null;
-  hasShippingChoice: boolean;
-  sessionId: string;
-  sessionClientSecret: string;
-  sessionState: string;
-  totals: Totals;
-  data: CheckoutData;
-  metadata: Metadata | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type OrderItemState = 'created' | 'fulfilled' | 'paid' | 'cancelled' | 'blocked' | 'returned';
-
-export interface OrderItemRecord extends LineRecord {
-  orderId: string;
-  state: OrderItemState;
-  stateTransitions: Record<string, string>;
-  fulfilledQuantity: number;
-  cancelledQuantity: number;
-}
-
-export type ChargeState = 'pending' | 'capturable' | 'processing' | 'complete' | 'cancelled' | 'failed';
-
-export interface ChargeRecord {
-  accountId: string;
-  id: string;
-  orderId: string;
-  sourceId: string;
-  sessionId: string;
-  currency: string;
-  amountMinor: number;
-  state: ChargeState;
-  type: string;
-  scenarioId: string;
-  authorizationId: string | null;
-  authorizedAt: number | null;
-  authorizationExpiresAt: number | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  createdAt: number;
-  updatedAt: number;
-  /** captures take the secondary charges first; cancels and refunds the primary first */
-  role: 'primary' | 'secondary';
-  /** a test helper's order for the next reauthorization */
-  reauthorizationOverride: 'refused' | null;
-}
-
-export type OperationKind = 'capture' | 'cancel' | 'refund';
-export type OperationState = 'pending' | 'complete' | 'failed';
-
-/** A capture, cancel or refund of one charge. */
-export interface OperationRecord {
-  accountId: string;
-  id: string;
-  chargeId: string;
-  orderId: string;
-  kind: OperationKind;
-  amountMinor: number;
-  state: OperationState;
-  fulfillmentId: string | null;
-  refundId: string | null;
-  /** settled on an expired authorization (risk-tolerant force settlement) */
-  forced: boolean;
-  failureCode: string | null;
-  failureMessage: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface AuthorizationRecord {
-  accountId: string;
-  id: string;
-  chargeId: string;
-  kind: 'authorization' | 'reauthorization';
-  result: 'granted' | 'refused';
-  /** the fulfillment request that asked for it */
-  attemptId: string | null;
-  expiresAt: number | null;
-  createdAt: number;
-}
-
-export interface FulfillmentItemRecord {
-  itemId: string;
-  skuId: string | null;
-  shipmentItemId: string | null;
-  quantity: number;
-  cancelQuantity: number;
-  /** what the fulfilled and cancelled units are worth */
-  captureMinor: number;
-  cancelMinor: number;
-}
-
-export interface FulfillmentRecord {
-  accountId: string;
-  id: string;
-  orderId: string;
-  shipmentId: string | null;
-  trackingCompany: string | null;
-  trackingNumber: string | null;
-  trackingUrl: string | null;
-  metadata: Metadata | null;
-  items: FulfillmentItemRecord[];
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type RefundState = 'pending' | 'succeeded' | 'failed';
-
-export interface RefundItemRecord {
-  itemId: string;
-  skuId: string | null;
-  quantity: number | null;
-  amountMinor: number;
-}
-
-export interface RefundRecord {
-  accountId: string;
-  id: string;
-  orderId: string;
-  currency: string;
-  type: string | null;
-  reason: string | null;
-  amountMinor: number;
-  state: RefundState;
-  failureReason: string | null;
-  items: RefundItemRecord[];
-  metadata: Metadata | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type TaskKind = 'settle' | 'review' | 'chargeback';
 
 /** Work due at a time of the account's clock. */
 export interface TaskRecord {

@@ -238,6 +238,8 @@ export interface ChargeOperationsTable {
   kind: string;
   amount_minor: number;
   state: string;
+  /** by order line and component (JSON); null for operations written before migration 6 */
+  parts: Json | null;
   fulfillment_id: string | null;
   refund_id: string | null;
   forced: Flag;

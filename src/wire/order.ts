@@ -1,13 +1,14 @@
-import { chargeAmounts } from '../domain/charge/amounts.js';
+import { COMPONENTS, type Component, type Parts, partsTotal } from '../domain/order/components.js';
+import { itemRefundableMinor, ledgerOf } from '../domain/order/ledger.js';
 import type {
   ChargeRecord,
   FulfillmentRecord,
   OperationRecord,
-  OrderItemRecord,
-  OrderRecord,
+  Order,
+  RefundItemRecord,
   RefundRecord,
-  SourceRecord,
-} from '../store/records.js';
+} from '../domain/order/model.js';
+import type { SourceRecord } from '../store/records.js';
 import { sourceToWire } from './catalog.js';
 import { descriptiveToWire, lineToWire, totalsToWire } from './checkout.js';
 import { compact, money, time, type WireObject } from './common.js';
@@ -54,76 +55,15 @@ export function chargeToWire(charge: ChargeRecord, operations: readonly Operatio
   });
 }
 
-export interface OrderView {
-  order: OrderRecord;
-  items: readonly OrderItemRecord[];
-  charges: readonly ChargeRecord[];
+/** An order as the wire shows it: the aggregate, and the sources its charges were made from. */
+export interface OrderView extends Order {
   sources: ReadonlyMap<string, SourceRecord>;
-  operations: readonly OperationRecord[];
-  fulfillments: readonly FulfillmentRecord[];
-  refunds: readonly RefundRecord[];
-}
-
-/**
- * The order's money, from its charges' operations: captured and cancelled count pending
- * operations too (DR shows capturedAmount = total while the capture is pending); what can be
- * refunded is what captures completed, less refunds pending or done.
- */
-export function orderMoney(view: Pick<OrderView, 'charges' | 'operations'>) {
-  let capturedMinor = 0;
-  let capturedCompleteMinor = 0;
-  let cancelledMinor = 0;
-  let refundedMinor = 0;
-  let availableToRefundMinor = 0;
-  for (const charge of view.charges) {
-    const a = chargeAmounts(
-      charge.amountMinor,
-      view.operations.filter((o) => o.chargeId === charge.id),
-    );
-    capturedMinor += a.capturedMinor + a.capturedPendingMinor;
-    capturedCompleteMinor += a.capturedMinor;
-    cancelledMinor += a.cancelledMinor + a.cancelledPendingMinor;
-    refundedMinor += a.refundedMinor;
-    availableToRefundMinor += a.capturedMinor - a.refundedMinor - a.refundedPendingMinor;
-  }
-  return { capturedMinor, capturedCompleteMinor, cancelledMinor, refundedMinor, availableToRefundMinor };
-}
-
-/**
- * What can still be refunded of each item: the value of its units whose fulfillment's captures
- * all completed, less the refunds that named the item; never more than the order has left.
- */
-export function itemRefundable(view: OrderView): Map<string, number> {
-  const settled = new Set(
-    view.fulfillments
-      .filter((f) => {
-        const captures = view.operations.filter((o) => o.kind === 'capture' && o.fulfillmentId === f.id);
-        return captures.length > 0 && captures.every((o) => o.state === 'complete');
-      })
-      .map((f) => f.id),
-  );
-  const orderLeft = orderMoney(view).availableToRefundMinor;
-  const refundable = new Map<string, number>();
-  for (const item of view.items) {
-    let value = 0;
-    for (const f of view.fulfillments) {
-      if (!settled.has(f.id)) continue;
-      for (const fi of f.items) if (fi.itemId === item.id) value += fi.captureMinor;
-    }
-    for (const r of view.refunds) {
-      if (r.state === 'failed') continue;
-      for (const ri of r.items) if (ri.itemId === item.id) value -= ri.amountMinor;
-    }
-    refundable.set(item.id, Math.max(0, Math.min(value, orderLeft)));
-  }
-  return refundable;
 }
 
 export function orderToWire(view: OrderView, options: { withPayment?: boolean } = {}): WireObject {
   const { order, items, charges, sources, operations } = view;
   const m = (minor: number) => money(minor, order.currency);
-  const amounts = orderMoney(view);
-  const refundable = itemRefundable(view);
+  const ledger = ledgerOf(view);
   return compact({
     id: order.id,
     checkoutId: order.checkoutId,
@@ -138,16 +78,16 @@ export function orderToWire(view: OrderView, options: { withPayment?: boolean } 
     ...totalsToWire(order.totals, order.currency),
     ...descriptiveToWire(order.data, order.totals, order.currency, order.hasShippingChoice),
     ...(options.withPayment === false ? { disclosures: undefined } : {}),
-    availableToRefundAmount: m(amounts.availableToRefundMinor),
-    refundedAmount: m(amounts.refundedMinor),
-    cancelledAmount: m(amounts.cancelledMinor),
-    capturedAmount: m(amounts.capturedMinor),
+    availableToRefundAmount: m(ledger.availableToRefundMinor),
+    refundedAmount: m(ledger.refundedMinor),
+    cancelledAmount: m(ledger.cancelledMinor),
+    capturedAmount: m(ledger.capturedMinor),
     items: items.map((item) =>
       compact({
         ...lineToWire(item, order.currency),
         state: item.state,
         stateTransitions: item.stateTransitions,
-        availableToRefundAmount: m(refundable.get(item.id) ?? 0),
+        availableToRefundAmount: m(itemRefundableMinor(ledger, item.id)),
       }),
     ),
     requestToBeForgotten: order.requestToBeForgotten,
@@ -204,14 +144,55 @@ export function fulfillmentToWire(fulfillment: FulfillmentRecord, order?: OrderV
   });
 }
 
+/** The components an item-level refund entry draws on (as the refund decision does). */
+function entryComponents(entry: RefundItemRecord): readonly Component[] {
+  switch (entry.type ?? null) {
+    case 'shipping':
+      return ['shipping', 'shippingTax'];
+    case 'fees':
+      return ['fees', 'feesTax'];
+    case 'duty':
+      return ['duties'];
+    default:
+      return ['product', 'tax'];
+  }
+}
+
+/**
+ * What each item entry of a refund got back: what the refund's completed charge refunds took
+ * from that item's components, handed to the entries naming them in turn.
+ */
+function refundedPerEntry(refund: RefundRecord, ops: readonly OperationRecord[]): number[] {
+  const left = new Map<string, Record<Component, number>>();
+  for (const op of ops) {
+    if (op.state !== 'complete') continue;
+    for (const [line, parts] of Object.entries(op.parts)) {
+      const sum =
+        left.get(line) ?? (Object.fromEntries(COMPONENTS.map((c) => [c, 0])) as Record<Component, number>);
+      for (const c of COMPONENTS) sum[c] += (parts as Parts)[c];
+      left.set(line, sum);
+    }
+  }
+  return refund.items.map((entry) => {
+    const sum = left.get(entry.itemId);
+    if (!sum) return 0;
+    let got = Math.min(entry.amountMinor, partsTotal(sum, entryComponents(entry)));
+    const taken = got;
+    for (const c of entryComponents(entry)) {
+      const t = Math.min(sum[c], got);
+      sum[c] -= t;
+      got -= t;
+    }
+    return taken;
+  });
+}
+
 /** A refund, with what it took from each charge. */
-export function refundToWire(
-  refund: RefundRecord,
-  view: Pick<OrderView, 'charges' | 'operations'>,
-): WireObject {
+export function refundToWire(refund: RefundRecord, view: Pick<Order, 'charges' | 'operations'>): WireObject {
   const m = (minor: number) => money(minor, refund.currency);
   const ops = view.operations.filter((o) => o.refundId === refund.id);
   const refundedMinor = ops.filter((o) => o.state === 'complete').reduce((s, o) => s + o.amountMinor, 0);
+  const perEntry = refundedPerEntry(refund, ops);
   return compact({
     id: refund.id,
     createdTime: time(refund.createdAt),
@@ -220,12 +201,15 @@ export function refundToWire(
     type: refund.type,
     amount: m(refund.amountMinor),
     refundedAmount: m(refundedMinor),
-    items: refund.items.map((item) =>
+    items: refund.items.map((item, i) =>
       compact({
+        type: item.type ?? undefined,
         itemId: item.itemId,
         skuId: item.skuId,
         quantity: item.quantity,
         amount: m(item.amountMinor),
+        percent: item.percent ?? undefined,
+        refundedAmount: m(perEntry[i] ?? 0),
       }),
     ),
     reason: refund.reason,

@@ -103,14 +103,25 @@ for (const kind of storeKinds()) {
       assert.equal((await t.api.post('/test-helpers/captures/nope/fail')).status, 404);
     });
 
-    it("DR's cancel-failure card: the cancel fails", async () => {
+    it("DR's cancel-failure card: the cancel fails, the items stay cancelled, the order is cancelled", async () => {
       const order = await placeOrder(t.api, t.publicApi, { card: CARDS.cancelFails });
       assert.equal((await cancelAll(t.api, order)).status, 201);
       await advance(t.api, 5);
       const charge = await capture(t.api, order.id);
       assert.deepEqual([charge.state, charge.cancels[0].state], ['failed', 'failed']);
       const read = (await t.api.get(`/orders/${order.id}`)).body;
-      assert.deepEqual([read.state, read.items[0].state], ['accepted', 'cancelled']);
+      // the merchant cancelled the items; the cancel of the authorization failing does not bring
+      // them back, and the order says what a fulfillment would now answer (issue 11, defect 5)
+      assert.deepEqual([read.state, read.items[0].state], ['cancelled', 'cancelled']);
+      assert.deepEqual(
+        errorOf(
+          await t.api.post('/fulfillments', {
+            orderId: order.id,
+            items: [{ itemId: order.items[0].id, quantity: 1 }],
+          }),
+        ),
+        [409, 'order_cancelled', 'orderId'],
+      );
     });
 
     it('a full cancellation cancels the charge, then the order', async () => {

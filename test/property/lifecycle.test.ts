@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { chargeAmounts, chargeState } from '../../src/domain/charge/amounts.js';
 import { AppError } from '../../src/domain/errors.js';
+import { assertInvariants } from '../../src/domain/order/invariants.js';
+import { chargeLedger, chargeState, ledgerOf } from '../../src/domain/order/ledger.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { Simulator } from '../../src/processor/simulator/simulator.js';
 import { createAccount } from '../../src/services/accounts.js';
@@ -19,7 +20,6 @@ import {
   failCapture,
   refuseReauthorization,
 } from '../../src/services/test-helpers.js';
-import { orderMoney } from '../../src/wire/order.js';
 import { ManualClock } from '../helpers/app.js';
 import { ADDRESS_MN, SHIP_FROM, SHIP_TO } from '../helpers/fixtures.js';
 import { openTestStore, storeKinds, type TestStore } from '../helpers/stores.js';
@@ -180,7 +180,7 @@ for (const kind of storeKinds()) {
           await advance(deps, c, { seconds: command.seconds });
           return;
         case 'refund': {
-          const available = orderMoney(view).availableToRefundMinor;
+          const available = ledgerOf(view).availableToRefundMinor;
           const amount = Math.max(1, Math.floor((available * command.share) / 100));
           await createRefund(deps, c, { orderId, currency: 'USD', amount: amount / 100 });
           return;
@@ -219,12 +219,12 @@ for (const kind of storeKinds()) {
         total,
       );
       for (const charge of view.charges) {
-        const a = chargeAmounts(
-          charge.amountMinor,
-          view.operations.filter((o) => o.chargeId === charge.id),
-        );
+        const a = chargeLedger(view, charge);
         assert.ok(a.remainingMinor >= 0, 'captured + cancelled ≤ authorized');
-        assert.ok(a.refundedMinor + a.refundedPendingMinor <= a.capturedMinor, 'refunded ≤ captured');
+        assert.ok(
+          a.refund.completeMinor + a.refund.pendingMinor <= a.capture.completeMinor,
+          'refunded ≤ captured',
+        );
         assert.equal(charge.state, chargeState(a), 'the stored charge state is the one its money implies');
       }
       for (const op of view.operations)
@@ -240,7 +240,8 @@ for (const kind of storeKinds()) {
       // the parts of an order sum to its total once every unit is fulfilled or cancelled
       if (view.items.every((i) => i.fulfilledQuantity + i.cancelledQuantity === i.quantity))
         assert.equal(fulfilled, total);
-      const money = orderMoney(view);
+      assertInvariants(view);
+      const money = ledgerOf(view);
       assert.ok(money.capturedMinor + money.cancelledMinor <= total);
       assert.ok(money.refundedMinor <= money.capturedCompleteMinor);
       // at most one reauthorization per charge per fulfillment request

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CHARGE_MACHINE, OPERATION_MACHINE } from '../../src/domain/charge/transitions.js';
+import { CHARGE_MACHINE, OPERATION_MACHINES } from '../../src/domain/charge/transitions.js';
 import { AppError } from '../../src/domain/errors.js';
 import { FULFILLMENT_MACHINE } from '../../src/domain/fulfillment/transitions.js';
 import { ITEM_MACHINE, ORDER_MACHINE } from '../../src/domain/order/transitions.js';
@@ -16,7 +16,9 @@ const MACHINES: [string, Machine<string, string>][] = [
   ['order', ORDER_MACHINE as Machine<string, string>],
   ['order-item', ITEM_MACHINE as Machine<string, string>],
   ['charge', CHARGE_MACHINE as Machine<string, string>],
-  ['charge-operation', OPERATION_MACHINE as Machine<string, string>],
+  ['charge-capture', OPERATION_MACHINES.capture as Machine<string, string>],
+  ['charge-cancel', OPERATION_MACHINES.cancel as Machine<string, string>],
+  ['charge-refund', OPERATION_MACHINES.refund as Machine<string, string>],
   ['refund', REFUND_MACHINE as Machine<string, string>],
   ['fulfillment', FULFILLMENT_MACHINE as Machine<string, string>],
 ];
@@ -63,16 +65,19 @@ describe('terminal states', () => {
   it('have no exits', () => {
     const terminal: [Machine<string, string>, string[]][] = [
       [CHARGE_MACHINE as Machine<string, string>, ['cancelled', 'failed']],
-      [OPERATION_MACHINE as Machine<string, string>, ['complete', 'failed']],
-      [REFUND_MACHINE as Machine<string, string>, ['succeeded', 'failed']],
+      ...Object.values(OPERATION_MACHINES).map(
+        (m) => [m as Machine<string, string>, ['complete', 'failed']] as [Machine<string, string>, string[]],
+      ),
       [ITEM_MACHINE as Machine<string, string>, ['fulfilled', 'cancelled', 'blocked']],
     ];
     for (const [machine, states] of terminal) {
       for (const state of states)
         assert.deepEqual(Object.keys(machine.table[state] ?? {}), [], `${machine.name} ${state}`);
     }
-    // a cancelled or blocked order only takes metadata updates
+    // a cancelled or blocked order only takes metadata updates; a settled refund only metadata
     for (const state of ['cancelled', 'blocked'] as const)
       assert.deepEqual(Object.keys(ORDER_MACHINE.table[state] ?? {}), ['update']);
+    for (const state of ['succeeded', 'failed'] as const)
+      assert.deepEqual(Object.keys(REFUND_MACHINE.table[state] ?? {}), ['update']);
   });
 });

@@ -1,6 +1,12 @@
+import type { EventType } from '../events.js';
 import type { Machine } from '../state-machine.js';
 
-/** DR's charge states, and the captures, cancels and refunds on a charge. */
+/**
+ * DR's charge states (order-management/orders/payment-charges, "The charge lifecycle"), derived
+ * from the charge's money in the order's ledger: capturable while some of the authorization is
+ * unclaimed; processing once all of it is claimed and something is pending; complete when
+ * something was captured and nothing is pending; cancelled when all of it was cancelled.
+ */
 export const CHARGE_STATES = [
   'pending',
   'capturable',
@@ -11,33 +17,23 @@ export const CHARGE_STATES = [
 ] as const;
 export type ChargeState = (typeof CHARGE_STATES)[number];
 
-export const CHARGE_COMMANDS = [
-  'reauthorize',
-  'capture',
-  'cancel',
-  'capture.complete',
-  'capture.failed',
-  'cancel.complete',
-  'cancel.failed',
-  'block',
-  'refund',
-  'refund.complete',
-  'refund.failed',
-] as const;
+export const CHARGE_COMMANDS = ['reauthorize', 'fulfill', 'settle', 'block', 'refund'] as const;
 export type ChargeCommand = (typeof CHARGE_COMMANDS)[number];
 
 const CHARGE_EVENTS = {
+  capturable: 'order.charge.capturable',
   processing: 'order.charge.processing',
   complete: 'order.charge.complete',
   cancelled: 'order.charge.cancelled',
   failed: 'order.charge.failed',
-} as const;
+} as const satisfies Partial<Record<ChargeState, EventType>>;
 
 export const CHARGE_MACHINE: Machine<ChargeState, ChargeCommand> = {
   name: 'charge',
   states: CHARGE_STATES,
   commands: CHARGE_COMMANDS,
   initial: ['capturable'],
+  created: { emits: { capturable: 'order.charge.capturable' } },
   // pending: asynchronous payment methods (not produced yet)
   external: ['pending'],
   conflictCode: () => 'charge_not_capturable',
@@ -45,27 +41,21 @@ export const CHARGE_MACHINE: Machine<ChargeState, ChargeCommand> = {
     pending: {},
     capturable: {
       reauthorize: { to: ['capturable'] },
-      capture: { to: ['capturable', 'processing'], emits: CHARGE_EVENTS },
-      cancel: { to: ['capturable', 'processing'], emits: CHARGE_EVENTS },
-      'capture.complete': { to: ['capturable'] },
-      'capture.failed': { to: ['capturable'] },
-      'cancel.complete': { to: ['capturable'] },
-      'cancel.failed': { to: ['capturable'] },
+      // captures and cancels of one fulfillment, in any mix
+      fulfill: { to: ['capturable', 'processing'], emits: CHARGE_EVENTS },
+      // an operation settles while some of the authorization is still unclaimed
+      settle: { to: ['capturable'] },
       block: { to: ['cancelled'], emits: CHARGE_EVENTS },
+      // completed captures of a partly captured charge are refundable
+      refund: { to: ['capturable'] },
     },
     processing: {
-      'capture.complete': { to: ['processing', 'complete'], emits: CHARGE_EVENTS },
-      'capture.failed': { to: ['processing', 'complete', 'cancelled', 'failed'], emits: CHARGE_EVENTS },
-      'cancel.complete': { to: ['processing', 'complete', 'cancelled'], emits: CHARGE_EVENTS },
-      'cancel.failed': { to: ['processing', 'complete', 'cancelled', 'failed'], emits: CHARGE_EVENTS },
+      settle: { to: ['processing', 'complete', 'cancelled', 'failed'], emits: CHARGE_EVENTS },
       refund: { to: ['processing'] },
-      'refund.complete': { to: ['processing'] },
-      'refund.failed': { to: ['processing'] },
     },
     complete: {
+      settle: { to: ['complete'] },
       refund: { to: ['complete'] },
-      'refund.complete': { to: ['complete'] },
-      'refund.failed': { to: ['complete'] },
     },
     cancelled: {},
     failed: {},
@@ -75,27 +65,47 @@ export const CHARGE_MACHINE: Machine<ChargeState, ChargeCommand> = {
 /** A capture, cancel or refund of a charge: pending, then complete or failed. */
 export const OPERATION_STATES = ['pending', 'complete', 'failed'] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
-export const OPERATION_COMMANDS = ['settle.complete', 'settle.failed', 'force.fail'] as const;
+export const OPERATION_KINDS = ['capture', 'cancel', 'refund'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+export const OPERATION_COMMANDS = ['settle'] as const;
 export type OperationCommand = (typeof OPERATION_COMMANDS)[number];
-export type OperationKind = 'capture' | 'cancel' | 'refund';
 
-export const OPERATION_MACHINE: Machine<OperationState, OperationCommand> = {
-  name: 'charge operation',
-  states: OPERATION_STATES,
-  commands: OPERATION_COMMANDS,
-  initial: ['pending'],
-  conflictCode: () => 'restricted_update',
-  table: {
-    pending: {
-      'settle.complete': { to: ['complete'] },
-      'settle.failed': { to: ['failed'] },
-      'force.fail': { to: ['failed'] },
+function operationMachine(
+  kind: OperationKind,
+  events: Record<OperationState, EventType>,
+): Machine<OperationState, OperationCommand> {
+  return {
+    name: `charge ${kind}`,
+    states: OPERATION_STATES,
+    commands: OPERATION_COMMANDS,
+    // a fraud block cancels at once: the cancel is created complete
+    initial: kind === 'cancel' ? ['pending', 'complete'] : ['pending'],
+    created: { emits: events },
+    conflictCode: () => 'restricted_update',
+    table: {
+      pending: {
+        settle: { to: ['complete', 'failed'], emits: { complete: events.complete, failed: events.failed } },
+      },
+      complete: {},
+      failed: {},
     },
-    complete: {},
-    failed: {},
-  },
-};
+  };
+}
 
-/** The event of an operation in a state: order.charge.capture.pending, …cancel.complete, … */
-export const operationEvent = (kind: OperationKind, state: OperationState): string =>
-  `order.charge.${kind}.${state}`;
+export const OPERATION_MACHINES: Record<OperationKind, Machine<OperationState, OperationCommand>> = {
+  capture: operationMachine('capture', {
+    pending: 'order.charge.capture.pending',
+    complete: 'order.charge.capture.complete',
+    failed: 'order.charge.capture.failed',
+  }),
+  cancel: operationMachine('cancel', {
+    pending: 'order.charge.cancel.pending',
+    complete: 'order.charge.cancel.complete',
+    failed: 'order.charge.cancel.failed',
+  }),
+  refund: operationMachine('refund', {
+    pending: 'order.charge.refund.pending',
+    complete: 'order.charge.refund.complete',
+    failed: 'order.charge.refund.failed',
+  }),
+};

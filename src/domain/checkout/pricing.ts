@@ -63,13 +63,23 @@ export type PricingResult =
   | { ok: true; lines: PricedLine[]; totals: PricedTotals }
   | { ok: false; error: 'amount_too_large'; line?: number };
 
-function discountOf(amount: number, discount: Discount | undefined, units = 1): number {
+/** The gross of the first `units` of a line's `quantity` units (split as `allocate` would). */
+function unitsGross(gross: number, quantity: number, units: number): number {
+  const base = Math.floor(gross / quantity);
+  return base * units + Math.min(units, gross - base * quantity);
+}
+
+/**
+ * A discount on `units` of a line's units: `amountOff` is per unit; `percentOff` applies to the
+ * discounted units only (DR's `discount.quantity`), or to the whole amount.
+ */
+function discountOf(amount: number, discount: Discount | undefined, units = 1, quantity = units): number {
   if (!discount) return 0;
   const off =
     discount.amountOffMinor !== undefined
       ? discount.amountOffMinor * units
       : discount.percentOff !== undefined
-        ? applyPercent(amount, discount.percentOff)
+        ? applyPercent(units < quantity ? unitsGross(amount, quantity, units) : amount, discount.percentOff)
         : 0;
   return Math.min(off, amount);
 }
@@ -84,7 +94,7 @@ export function priceCheckout(input: PricingInput): PricingResult {
       return { ok: false, error: 'amount_too_large', line: i };
     gross.push(g);
     const discountedUnits = Math.min(line.discount?.quantity ?? line.quantity, line.quantity);
-    lineDiscounts.push(discountOf(g, line.discount, discountedUnits));
+    lineDiscounts.push(discountOf(g, line.discount, discountedUnits, line.quantity));
   }
   const afterLineDiscounts = gross.map((g, i) => g - (lineDiscounts[i] ?? 0));
   const netSum = sum(afterLineDiscounts);
@@ -114,7 +124,9 @@ export function priceCheckout(input: PricingInput): PricingResult {
   const taxes = amounts.map((a, i) => tax(a, rates[i] ?? shippingRate));
   const shippingTax = tax(shipping, shippingRate);
   const shippingShares = allocate(shipping, amounts);
-  const shippingTaxShares = allocate(shippingTax, amounts);
+  // split by the shipping shares, so that no line's share of the tax exceeds its share of the
+  // shipping (with tax-inclusive prices the tax is inside the shipping)
+  const shippingTaxShares = allocate(shippingTax, shippingShares);
 
   const lines: PricedLine[] = amounts.map((amountMinor, i) => ({
     amountMinor,

@@ -14,6 +14,7 @@ export const FULFILLMENT_MACHINE: Machine<FulfillmentState, FulfillmentCommand> 
   states: FULFILLMENT_STATES,
   commands: FULFILLMENT_COMMANDS,
   initial: ['created'],
+  created: { event: 'fulfillment.created' },
   conflictCode: () => 'restricted_update',
-  table: { created: { update: { to: ['created'], emits: { created: 'fulfillment.updated' } } } },
+  table: { created: { update: { to: ['created'], event: 'fulfillment.updated' } } },
 };

@@ -1,6 +1,10 @@
 import type { Machine } from '../state-machine.js';
 
-/** DR's order states (https://docs.digitalriver.com/digital-river-api/order-management/orders/the-order-lifecycle). */
+/**
+ * DR's order and order item states, and what moves them
+ * (order-management/orders/the-order-lifecycle.md). The decisions in this folder derive the
+ * next state from the order's ledger; these tables say which moves exist and what they emit.
+ */
 export const ORDER_STATES = [
   'pending_payment',
   'in_review',
@@ -19,22 +23,25 @@ export const ORDER_COMMANDS = [
   'review.accept',
   'review.block',
   'fulfill',
-  'items.done',
-  'charges.settled',
-  'charges.cancelled',
+  'reauthorization.refuse',
+  'settle',
   'refund',
-  'refund.full',
   'chargeback',
 ] as const;
 export type OrderCommand = (typeof ORDER_COMMANDS)[number];
 
-const stay = <S extends OrderState>(state: S) => ({ to: [state] as const });
+const update = <S extends OrderState>(state: S) => ({ to: [state], event: 'order.updated' as const });
+const stay = <S extends OrderState>(state: S) => ({ to: [state] });
 
 export const ORDER_MACHINE: Machine<OrderState, OrderCommand> = {
   name: 'order',
   states: ORDER_STATES,
   commands: ORDER_COMMANDS,
   initial: ['accepted', 'in_review'],
+  created: {
+    event: 'order.created',
+    emits: { accepted: 'order.accepted', in_review: 'order.review_opened' },
+  },
   // pending_payment: asynchronous payment methods; dispute: disputes (not produced yet)
   external: ['pending_payment', 'dispute'],
   conflictCode: (state) =>
@@ -44,43 +51,52 @@ export const ORDER_MACHINE: Machine<OrderState, OrderCommand> = {
         ? 'order_cancelled'
         : 'order_not_submitted',
   table: {
-    pending_payment: { update: stay('pending_payment') },
+    pending_payment: { update: update('pending_payment') },
     in_review: {
-      update: stay('in_review'),
+      update: update('in_review'),
       'review.accept': { to: ['accepted'], emits: { accepted: 'order.accepted' } },
       'review.block': { to: ['blocked'], emits: { blocked: 'order.blocked' } },
     },
     accepted: {
-      update: stay('accepted'),
-      fulfill: stay('accepted'),
-      'items.done': { to: ['fulfilled'], emits: { fulfilled: 'order.fulfilled' } },
-      'charges.cancelled': { to: ['cancelled'], emits: { cancelled: 'order.cancelled' } },
+      update: update('accepted'),
+      // every item fulfilled, or some fulfilled and the rest cancelled
+      fulfill: { to: ['accepted', 'fulfilled'], emits: { fulfilled: 'order.fulfilled' } },
+      // a risk-averse account refuses the fulfillment; nothing changes (seed 002)
+      'reauthorization.refuse': { to: ['accepted'], event: 'order.charge.reauth.failed' },
+      // every item cancelled and every cancel settled
+      settle: { to: ['accepted', 'cancelled'], emits: { cancelled: 'order.cancelled' } },
+      // a partly captured order refunds what its completed captures took
       refund: stay('accepted'),
-      chargeback: stay('accepted'),
+      chargeback: { to: ['accepted'], event: 'order.chargeback' },
     },
     fulfilled: {
-      update: stay('fulfilled'),
-      'charges.settled': { to: ['complete'], emits: { complete: 'order.complete' } },
+      update: update('fulfilled'),
+      // every capture complete
+      settle: { to: ['fulfilled', 'complete'], emits: { complete: 'order.complete' } },
       refund: stay('fulfilled'),
-      chargeback: stay('fulfilled'),
+      chargeback: { to: ['fulfilled'], event: 'order.chargeback' },
     },
     complete: {
-      update: stay('complete'),
+      update: update('complete'),
       refund: stay('complete'),
-      'refund.full': { to: ['returned'], emits: { returned: 'order.refunded' } },
-      chargeback: stay('complete'),
+      // every captured unit of money refunded
+      settle: { to: ['complete', 'returned'], emits: { returned: 'order.refunded' } },
+      chargeback: { to: ['complete'], event: 'order.chargeback' },
     },
-    returned: { update: stay('returned'), chargeback: stay('returned') },
-    blocked: { update: stay('blocked') },
-    cancelled: { update: stay('cancelled') },
-    dispute: { update: stay('dispute') },
+    returned: {
+      update: update('returned'),
+      chargeback: { to: ['returned'], event: 'order.chargeback' },
+    },
+    blocked: { update: update('blocked') },
+    cancelled: { update: update('cancelled') },
+    dispute: { update: update('dispute') },
   },
 };
 
-/** Order item states. */
+/** Order item states (DR's OrderItem.state). */
 export const ITEM_STATES = ['created', 'fulfilled', 'cancelled', 'blocked', 'paid', 'returned'] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
-export const ITEM_COMMANDS = ['fulfill', 'cancel', 'block'] as const;
+export const ITEM_COMMANDS = ['fulfill', 'block'] as const;
 export type ItemCommand = (typeof ITEM_COMMANDS)[number];
 
 export const ITEM_MACHINE: Machine<ItemState, ItemCommand> = {
@@ -93,8 +109,8 @@ export const ITEM_MACHINE: Machine<ItemState, ItemCommand> = {
   conflictCode: () => 'quantity_too_large',
   table: {
     created: {
-      fulfill: { to: ['created', 'fulfilled'] },
-      cancel: { to: ['created', 'fulfilled', 'cancelled'] },
+      // units shipped (`quantity`) and cancelled (`cancelQuantity`), in any mix
+      fulfill: { to: ['created', 'fulfilled', 'cancelled'] },
       block: { to: ['blocked'] },
     },
     fulfilled: {},

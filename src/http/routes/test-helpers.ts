@@ -49,7 +49,8 @@ export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
     { schema: { params: IdParams } },
     async (request) => {
       const { id } = request.params as { id: string };
-      return chargeToWire(await expireAuthorization(deps, callerOf(request), id), []);
+      const { charge, operations } = await expireAuthorization(deps, callerOf(request), id);
+      return chargeToWire(charge, operations);
     },
   );
 
@@ -58,7 +59,8 @@ export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
     { schema: { params: IdParams } },
     async (request) => {
       const { id } = request.params as { id: string };
-      return chargeToWire(await refuseReauthorization(deps, callerOf(request), id), []);
+      const { charge, operations } = await refuseReauthorization(deps, callerOf(request), id);
+      return chargeToWire(charge, operations);
     },
   );
 

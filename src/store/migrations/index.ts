@@ -452,6 +452,14 @@ export const MIGRATIONS: readonly Migration[] = [
       'DROP INDEX idempotency_keys_expiry',
     ],
   },
+  {
+    version: 6,
+    name: 'the money of each charge operation by order line and component',
+    // JSON {"<item id>": {"product": …, "tax": …, …}}, minor units. Operations written before it
+    // have none: their parts are rebuilt from the order's history when it is read
+    // (domain/order/legacy.ts).
+    statements: ['ALTER TABLE charge_operations ADD COLUMN parts TEXT'],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

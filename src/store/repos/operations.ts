@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
+import { dense, sparse } from '../../domain/order/components.js';
 import { assert } from '../../lib/assert.js';
-import { flag } from '../json.js';
+import { flag, fromJsonOrNull, toJson } from '../json.js';
 import type { AuthorizationRecord, OperationRecord } from '../records.js';
 import type { ChargeAuthorizationsTable, ChargeOperationsTable } from '../schema.js';
 import { Repo } from './base.js';
@@ -12,6 +13,8 @@ const toOperation = (row: Selectable<ChargeOperationsTable>): OperationRecord =>
   orderId: row.order_id,
   kind: row.kind as OperationRecord['kind'],
   amountMinor: row.amount_minor,
+  // an empty object: written before migration 6 (the order's reader rebuilds them)
+  parts: dense(fromJsonOrNull<Record<string, Record<string, number>>>(row.parts) ?? {}),
   state: row.state as OperationRecord['state'],
   fulfillmentId: row.fulfillment_id,
   refundId: row.refund_id,
@@ -47,6 +50,7 @@ export class OperationsRepo extends Repo {
           order_id: o.orderId,
           kind: o.kind,
           amount_minor: o.amountMinor,
+          parts: toJson(sparse(o.parts)),
           state: o.state,
           fulfillment_id: o.fulfillmentId,
           refund_id: o.refundId,

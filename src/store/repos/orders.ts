@@ -293,38 +293,24 @@ export class OrdersRepo extends Repo {
     assert(Number(result.numUpdatedRows) === 1, `charge ${charge.id} was not ${from}`);
   }
 
-  /** A new authorization replaces an expired one. */
-  async reauthorizeCharge(charge: ChargeRecord, now: number): Promise<void> {
-    await this.db
+  /**
+   * The charge's authorization: a new one replacing an expired one, or a test helper's expiry or
+   * refusal of the next reauthorization.
+   */
+  async updateAuthorization(charge: ChargeRecord): Promise<void> {
+    const result = await this.db
       .updateTable('charges')
       .set({
         authorization_id: charge.authorizationId,
         authorized_at: charge.authorizedAt,
         authorization_expires_at: charge.authorizationExpiresAt,
         reauthorization_override: charge.reauthorizationOverride,
-        updated_at: now,
+        updated_at: charge.updatedAt,
       })
       .where('account_id', '=', charge.accountId)
       .where('id', '=', charge.id)
-      .execute();
-  }
-
-  /** Test helpers: expire the authorization now, or refuse the next reauthorization. */
-  async overrideAuthorization(
-    charge: ChargeRecord,
-    changes: Pick<ChargeRecord, 'authorizationExpiresAt' | 'reauthorizationOverride'>,
-    now: number,
-  ): Promise<void> {
-    await this.db
-      .updateTable('charges')
-      .set({
-        authorization_expires_at: changes.authorizationExpiresAt,
-        reauthorization_override: changes.reauthorizationOverride,
-        updated_at: now,
-      })
-      .where('account_id', '=', charge.accountId)
-      .where('id', '=', charge.id)
-      .execute();
+      .executeTakeFirst();
+    assert(Number(result.numUpdatedRows) === 1, `charge ${charge.id} vanished`);
   }
 
   async charge(accountId: string, id: string, options: ReadOptions = {}): Promise<ChargeRecord | undefined> {
