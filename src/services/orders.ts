@@ -14,7 +14,7 @@ import type { ChargeRecord, OperationRecord, Page, PageQuery, SourceRecord } fro
 import type { OrderFilters } from '../store/repos/orders.js';
 import type { Tx } from '../store/store.js';
 import type { OrderView } from '../wire/order.js';
-import { loadCheckoutView } from './checkouts.js';
+import { type CheckoutView, loadCheckoutView } from './checkouts.js';
 import { type Caller, type Deps, now } from './context.js';
 import { validateMetadata } from './input.js';
 import { persistPlan } from './order-plan.js';
@@ -80,80 +80,98 @@ export async function createOrder(
     if (!checkout) throw notFound('checkoutId', `Checkout '${checkoutId}' not found.`);
     checkOrderable(checkout);
     const view = await loadCheckoutView(tx, accountId, checkout);
-    const primary = view.attached.find((a) => a.attachment.role === 'primary');
-    const secondaries = view.attached.filter((a) => a.attachment.role === 'secondary');
-    const session = paymentSession({
-      totalAmountMinor: checkout.totals.totalAmountMinor,
-      hasPrimary: primary !== undefined,
-      secondaryAmountsMinor: secondaries.map((s) => s.source.amountMinor ?? 0),
-    });
-    const blocker = orderBlocker({
-      sessionState: session.state,
-      email: checkout.email,
-      billTo: checkout.data.billTo,
-      sourceOwner: (primary ?? secondaries.at(-1))?.source.owner ?? undefined,
-      anyPhysical: view.items.some((i) => i.physical),
-      shipTo: checkout.data.shipTo,
-      shipFrom: checkout.data.shipFrom,
-      physicalLineShipFroms: view.items
-        .filter((i) => i.physical)
-        .map((i) => i.data['shipFrom'] as Record<string, unknown> | undefined),
-    });
-    if (blocker) throw blocker;
-
+    const primaryAmountMinor = readyToOrder(view);
     // every refusal from here on spends the checkout: the client must start a new one
     const spend = async (error: AppError): Promise<Attempt> => {
       await tx.checkouts.markSpent(accountId, checkoutId, error.message, at);
       return { ok: false, error };
     };
-    const sources = new Map(view.attached.map((a) => [a.source.id, a.source]));
     const planned = chargesToAuthorize(
       checkout.customerId,
-      view.attached.map(
-        (a): PaymentSourceForOrder => ({
-          id: a.source.id,
-          customerId: a.source.customerId,
-          state: a.source.state,
-          scenarioId: a.source.scenarioId,
-          role: a.attachment.role,
-          amountMinor:
-            a.attachment.role === 'primary' ? session.primaryAmountMinor : (a.source.amountMinor ?? 0),
-        }),
-      ),
+      view.attached.map((a) => ({ ...a.source, role: a.attachment.role })),
+      primaryAmountMinor,
     );
     if (!planned.ok) return spend(planned.error);
-    const attempts: ChargeAttempt[] = [];
-    for (const source of planned.charges) {
-      const chargeId = newUuid();
-      const answer = deps.processor.authorize({
-        reference: chargeId,
-        scenarioId: source.scenarioId,
-        amountMinor: source.amountMinor,
-        currency: checkout.currency,
-        nowMs: at,
-      });
-      attempts.push({ chargeId, source, answer });
-      if (!answer.approved) break;
-    }
-    const [orderId, ...itemIds] = await freshIds(tx, accountId, 1 + view.items.length);
+    const attempts = authorize(deps, planned.charges, checkout.currency, at);
+    const [orderId = '', ...itemIds] = await freshIds(tx, accountId, 1 + view.items.length);
     const decision = decideOrderCreation(
-      { checkout, lines: view.items, orderId: orderId as string, itemIds, attempts },
+      { checkout, lines: view.items, orderId, itemIds, attempts },
       { now: at, uuid: newUuid },
     );
     if (!decision.ok) return spend(decision.error);
-    await tx.checkouts.markOrdered(accountId, checkoutId, decision.plan.next.order.id, at);
-    const charged = new Map<string, SourceRecord>();
-    for (const charge of decision.plan.next.charges) {
-      const source = sources.get(charge.sourceId);
-      if (!source) continue;
-      const used = source.reusable ? source : { ...source, state: 'consumed' as const, updatedAt: at };
-      if (used !== source) await tx.sources.update(used);
-      charged.set(used.id, used);
-    }
-    return { ok: true, view: await persistPlan(tx, deps, undefined, decision.plan, charged) };
+    await tx.checkouts.markOrdered(accountId, checkoutId, orderId, at);
+    const used = await consumeSources(tx, view, decision.plan.next.charges, at);
+    return { ok: true, view: await persistPlan(tx, deps, undefined, decision.plan, used) };
   });
   if (!attempt.ok) throw attempt.error;
   return attempt.view;
+}
+
+/** The checkout is ready for an order (a 400 the client can fix, if not); the primary's share. */
+function readyToOrder(view: CheckoutView): number {
+  const { checkout } = view;
+  const primary = view.attached.find((a) => a.attachment.role === 'primary');
+  const secondaries = view.attached.filter((a) => a.attachment.role === 'secondary');
+  const session = paymentSession({
+    totalAmountMinor: checkout.totals.totalAmountMinor,
+    hasPrimary: primary !== undefined,
+    secondaryAmountsMinor: secondaries.map((s) => s.source.amountMinor ?? 0),
+  });
+  const blocker = orderBlocker({
+    sessionState: session.state,
+    email: checkout.email,
+    billTo: checkout.data.billTo,
+    sourceOwner: (primary ?? secondaries.at(-1))?.source.owner ?? undefined,
+    anyPhysical: view.items.some((i) => i.physical),
+    shipTo: checkout.data.shipTo,
+    shipFrom: checkout.data.shipFrom,
+    physicalLineShipFroms: view.items
+      .filter((i) => i.physical)
+      .map((i) => i.data['shipFrom'] as Record<string, unknown> | undefined),
+  });
+  if (blocker) throw blocker;
+  return session.primaryAmountMinor;
+}
+
+/** Asks the processor to authorize each charge, stopping at the first decline. */
+function authorize(
+  deps: Deps,
+  charges: readonly PaymentSourceForOrder[],
+  currency: string,
+  at: number,
+): ChargeAttempt[] {
+  const attempts: ChargeAttempt[] = [];
+  for (const source of charges) {
+    const chargeId = newUuid();
+    const answer = deps.processor.authorize({
+      reference: chargeId,
+      scenarioId: source.scenarioId,
+      amountMinor: source.amountMinor,
+      currency,
+      nowMs: at,
+    });
+    attempts.push({ chargeId, source, answer });
+    if (!answer.approved) break;
+  }
+  return attempts;
+}
+
+/** A single-use source is consumed by the charge made from it; the sources the order shows. */
+async function consumeSources(
+  tx: Tx,
+  view: CheckoutView,
+  charges: readonly ChargeRecord[],
+  at: number,
+): Promise<Map<string, SourceRecord>> {
+  const used = new Map<string, SourceRecord>();
+  for (const charge of charges) {
+    const source = view.attached.find((a) => a.source.id === charge.sourceId)?.source;
+    if (!source) continue;
+    const next = source.reusable ? source : { ...source, state: 'consumed' as const, updatedAt: at };
+    if (next !== source) await tx.sources.update(next);
+    used.set(next.id, next);
+  }
+  return used;
 }
 
 export async function getOrder(deps: Deps, caller: Caller, id: string): Promise<OrderView> {

@@ -29,6 +29,7 @@ import { decideSettlement } from '../../src/domain/order/settle.js';
  *   fulfil 0:1            ship 1 unit of item 0        fulfil 0:1/1  ship 1 and cancel 1
  *   fulfil 0:0/1,1:2      cancel 1 of item 0, ship 2 of item 1
  *   settle [fail] [capture|cancel|refund]   every pending operation (of a kind) completes or fails
+ *   settle1 <n> [fail]    the n-th pending operation (modulo their number) completes or fails
  *   refund amount=5.00 | percent=50 | type=tax [amount=…|percent=…]
  *   refund items=0:q1 | 0:q2:p50 | 0:a3.00 | 0:t=shipping | 0:t=fees:p50   (q quantity, p percent, a amount)
  *   expire [charge]   refuse [charge]   advance <seconds>   review accept|block
@@ -177,6 +178,20 @@ export class World {
         return undefined;
       case 'fulfil':
         return this.fulfil(args[0] ?? '');
+      case 'settle1': {
+        // one pending operation (the n-th, modulo how many there are) settles: any order
+        const pending = this.order.operations.filter((o) => o.state === 'pending');
+        const op = pending[Number(args[0] ?? 0) % Math.max(1, pending.length)];
+        if (!op) return undefined;
+        return this.apply(
+          decideSettlement(
+            this.order,
+            op.id,
+            { state: args.includes('fail') ? 'failed' : 'complete' },
+            this.ctx(),
+          ),
+        );
+      }
       case 'settle':
         return this.settle(
           args.includes('fail') ? 'failed' : 'complete',
@@ -184,7 +199,7 @@ export class World {
         );
       case 'expire':
       case 'refuse': {
-        const charge = this.order.charges[Number(args[0] ?? 0)];
+        const charge = this.order.charges[Number(args[0] ?? 0) % this.order.charges.length];
         assert.ok(charge);
         const decide = verb === 'expire' ? decideAuthorizationExpiry : decideReauthorizationRefusal;
         return this.apply(decide(this.order, charge.id, this.ctx()));

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { AppError } from '../../src/domain/errors.js';
 import { assertInvariants } from '../../src/domain/order/invariants.js';
 import { chargeLedger, chargeState, ledgerOf } from '../../src/domain/order/ledger.js';
+import type { RefundCreate } from '../../src/http/schemas/refund.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { Simulator } from '../../src/processor/simulator/simulator.js';
 import { createAccount } from '../../src/services/accounts.js';
@@ -63,15 +64,37 @@ const scenarioArb = fc.record({
 const commandArb = fc.oneof(
   fc.record({
     kind: fc.constant('fulfil' as const),
-    item: fc.nat(2),
-    quantity: fc.nat(4),
-    cancel: fc.nat(4),
+    // one to three items, each shipped and/or cancelled in any mix
+    lines: fc.array(fc.record({ item: fc.nat(2), quantity: fc.nat(3), cancel: fc.nat(2) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
   }),
   fc.record({
     kind: fc.constant('advance' as const),
     seconds: fc.constantFrom(1, 5, 3_600, 8 * 86_400, 31 * 86_400),
   }),
   fc.record({ kind: fc.constant('refund' as const), share: fc.integer({ min: 1, max: 120 }) }),
+  fc.record({
+    kind: fc.constant('refundOther' as const),
+    body: fc.constantFrom<Record<string, unknown>>(
+      { percent: 50 },
+      { percent: 100 },
+      { type: 'tax' },
+      { type: 'shipping', percent: 50 },
+      { type: 'shipping' },
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('refundItem' as const),
+    item: fc.nat(2),
+    form: fc.constantFrom<Record<string, unknown>>(
+      { quantity: 1 },
+      { quantity: 2, percent: 50 },
+      { percent: 100 },
+      { type: 'shipping', percent: 100 },
+    ),
+  }),
   fc.record({ kind: fc.constant('expire' as const), charge: fc.nat(1) }),
   fc.record({ kind: fc.constant('refuse' as const), charge: fc.nat(1) }),
   fc.record({ kind: fc.constant('failCapture' as const) }),
@@ -80,7 +103,11 @@ const commandArb = fc.oneof(
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 type Command = typeof commandArb extends fc.Arbitrary<infer T> ? T : never;
 
-const RUNS: Record<string, number> = { sqlite: 1_000, postgres: 300 };
+/** Sized for `npm test` on two cores; TRIBUTARY_PROPERTY_RUNS sets both (the pure suite runs more). */
+const RUNS: Record<string, number> = {
+  sqlite: Number(process.env['TRIBUTARY_PROPERTY_RUNS'] ?? 300),
+  postgres: Number(process.env['TRIBUTARY_PROPERTY_RUNS'] ?? 120),
+};
 
 for (const kind of storeKinds()) {
   describe(`money invariants over random lifecycles (${kind})`, () => {
@@ -154,14 +181,16 @@ for (const kind of storeKinds()) {
       const view = await deps.store.read((tx) => loadOrderView(tx, accountId, orderId));
       switch (command.kind) {
         case 'fulfil': {
-          const item = view.items[command.item % view.items.length];
-          assert.ok(item);
           const before = { ops: view.operations.length, fulfillments: view.fulfillments.length };
+          const seen = new Set<string>();
+          const items = command.lines.flatMap((line) => {
+            const item = view.items[line.item % view.items.length];
+            if (!item || seen.has(item.id)) return [];
+            seen.add(item.id);
+            return [{ itemId: item.id, quantity: line.quantity, cancelQuantity: line.cancel }];
+          });
           try {
-            await createFulfillment(deps, c, {
-              orderId,
-              items: [{ itemId: item.id, quantity: command.quantity, cancelQuantity: command.cancel }],
-            });
+            await createFulfillment(deps, c, { orderId, items });
           } catch (error) {
             if (error instanceof AppError && error.code === 'payment_authorization_failed') {
               // no capture on an averse account after a refused reauthorization: nothing changed
@@ -174,6 +203,19 @@ for (const kind of storeKinds()) {
             }
             throw error;
           }
+          return;
+        }
+        case 'refundOther':
+          await createRefund(deps, c, { orderId, currency: 'USD', ...command.body } as RefundCreate);
+          return;
+        case 'refundItem': {
+          const item = view.items[command.item % view.items.length];
+          assert.ok(item);
+          await createRefund(deps, c, {
+            orderId,
+            currency: 'USD',
+            items: [{ itemId: item.id, ...command.form }],
+          } as RefundCreate);
           return;
         }
         case 'advance':

@@ -1,6 +1,7 @@
 import { assert } from '../../lib/assert.js';
 import { AMOUNT_MINOR_MAX, allocate, sum } from '../money/money.js';
 import { applyPercent, applyRate, includedTax, type Rate } from '../money/rate.js';
+import type { Totals } from '../shared.js';
 
 /**
  * Checkout pricing, as DR computes it:
@@ -47,17 +48,8 @@ export interface PricedLine {
   shippingTaxMinor: number;
 }
 
-export interface PricedTotals {
-  subtotalMinor: number;
-  totalTaxMinor: number;
-  totalShippingMinor: number;
-  shippingTaxMinor: number;
-  totalDiscountMinor: number;
-  totalFeesMinor: number;
-  totalDutyMinor: number;
-  totalImporterTaxMinor: number;
-  totalAmountMinor: number;
-}
+/** The checkout's totals, as DR computes them. */
+export type PricedTotals = Totals;
 
 export type PricingResult =
   | { ok: true; lines: PricedLine[]; totals: PricedTotals }

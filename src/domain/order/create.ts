@@ -2,7 +2,7 @@ import { assert } from '../../lib/assert.js';
 import { isoSeconds } from '../../lib/time.js';
 import { CHARGE_MACHINE } from '../charge/transitions.js';
 import { AppError } from '../errors.js';
-import type { CheckoutData, LineRecord, Metadata, Totals } from '../shared.js';
+import type { LineRecord } from '../shared.js';
 import { create } from '../state-machine.js';
 import { Draft, decided } from './draft.js';
 import type { ChargeRecord, Order, OrderItemRecord, OrderRecord } from './model.js';
@@ -26,15 +26,32 @@ export interface PaymentSourceForOrder {
   amountMinor: number;
 }
 
-/** The charges to authorize, secondary sources first; a source that cannot pay refuses the order. */
+/** A source attached to the checkout, as the order's charges need it. */
+export interface AttachedSourceForOrder extends Omit<PaymentSourceForOrder, 'amountMinor'> {
+  /** a secondary source's own amount (the primary pays the rest) */
+  amountMinor: number | null;
+}
+
+/**
+ * The charges to authorize: each secondary source for its amount, then the primary one for what
+ * is left of the total (the payment session's rule), sources that contribute nothing left out.
+ * A source that cannot pay refuses the order.
+ */
 export function chargesToAuthorize(
   customerId: string | null,
-  sources: readonly PaymentSourceForOrder[],
+  attached: readonly AttachedSourceForOrder[],
+  primaryAmountMinor: number,
 ): { ok: true; charges: PaymentSourceForOrder[] } | { ok: false; error: AppError } {
+  const contributing = (s: AttachedSourceForOrder): PaymentSourceForOrder => ({
+    ...s,
+    amountMinor: s.role === 'primary' ? primaryAmountMinor : (s.amountMinor ?? 0),
+  });
   const charged = [
-    ...sources.filter((s) => s.role === 'secondary'),
-    ...sources.filter((s) => s.role === 'primary'),
-  ].filter((s) => s.amountMinor > 0);
+    ...attached.filter((s) => s.role === 'secondary'),
+    ...attached.filter((s) => s.role === 'primary'),
+  ]
+    .map(contributing)
+    .filter((s) => s.amountMinor > 0);
   for (const source of charged) {
     if (source.customerId !== null && source.customerId !== customerId)
       return {
@@ -69,27 +86,27 @@ export interface ChargeAttempt {
   answer: AuthorizationAnswer;
 }
 
-/** What an order copies from its checkout. */
-export interface CheckoutForOrder {
-  accountId: string;
-  id: string;
-  currency: string;
-  customerId: string | null;
-  email: string | null;
-  locale: string | null;
-  browserIp: string | null;
-  applicationId: string | null;
-  upstreamId: string | null;
-  taxInclusive: boolean;
-  chargeType: string;
-  customerType: string | null;
-  hasShippingChoice: boolean;
-  sessionId: string;
-  sessionClientSecret: string;
-  totals: Totals;
-  data: CheckoutData;
-  metadata: Metadata | null;
-}
+/** What an order copies from its checkout (the checkout's id becomes the order's checkoutId). */
+export type CheckoutForOrder = { id: string } & Pick<
+  OrderRecord,
+  | 'accountId'
+  | 'currency'
+  | 'customerId'
+  | 'email'
+  | 'locale'
+  | 'browserIp'
+  | 'applicationId'
+  | 'upstreamId'
+  | 'taxInclusive'
+  | 'chargeType'
+  | 'customerType'
+  | 'hasShippingChoice'
+  | 'sessionId'
+  | 'sessionClientSecret'
+  | 'totals'
+  | 'data'
+  | 'metadata'
+>;
 
 export interface OrderCreation {
   checkout: CheckoutForOrder;

@@ -253,20 +253,25 @@ export function decideFulfillment(
   policy: RiskPolicy,
   ctx: Context,
 ): Decision {
-  let refusal: Decision | undefined;
-  const decision = decided(() => {
-    const { resolved, items, captures, cancels } = shares(order, command);
-    const draft = new Draft(order, ctx);
-    const { forced, refused } = reauthorize(draft, captures, answers, policy);
-    if (refused) {
-      // nothing changes but the record of the refusal and its event
-      draft.moveOrder('reauthorization.refuse', order.order.state);
-      const error = new AppError('payment_authorization_failed', 'orderId', REAUTHORIZATION_FAILED, {
-        description: REAUTHORIZATION_FAILED,
-      });
-      refusal = { ok: false, error, plan: draft.plan() };
-      return draft.plan();
-    }
+  let planned: Shares;
+  try {
+    planned = shares(order, command);
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error };
+    throw error;
+  }
+  const { resolved, items, captures, cancels } = planned;
+  const draft = new Draft(order, ctx);
+  const { forced, refused } = reauthorize(draft, captures, answers, policy);
+  if (refused) {
+    // nothing changes but the record of the reauthorizations and the refusal's event
+    draft.moveOrder('reauthorization.refuse', order.order.state);
+    const error = new AppError('payment_authorization_failed', 'orderId', REAUTHORIZATION_FAILED, {
+      description: REAUTHORIZATION_FAILED,
+    });
+    return { ok: false, error, plan: draft.plan() };
+  }
+  return decided(() => {
     draft.fulfillments.push({
       accountId: order.order.accountId,
       id: command.id,
@@ -284,10 +289,7 @@ export function decideFulfillment(
     progressItems(draft, resolved);
     const operations = [
       ...captures.map((c) =>
-        draft.newOperation(c, 'capture', {
-          fulfillmentId: command.id,
-          forced: forced.has(c.chargeId),
-        }),
+        draft.newOperation(c, 'capture', { fulfillmentId: command.id, forced: forced.has(c.chargeId) }),
       ),
       ...cancels.map((c) => draft.newOperation(c, 'cancel', { fulfillmentId: command.id })),
     ];
@@ -299,7 +301,6 @@ export function decideFulfillment(
     draft.moveOrder('fulfill', done && shipped ? 'fulfilled' : draft.order.state);
     return draft.plan();
   });
-  return refusal ?? decision;
 }
 
 /** Counts the units, and moves each item to the state its counts imply. */

@@ -1,3 +1,4 @@
+import { assert } from '../../lib/assert.js';
 import { OPERATION_MACHINES } from '../charge/transitions.js';
 import { AppError } from '../errors.js';
 import { REFUND_MACHINE, type RefundState } from '../refund/transitions.js';
@@ -71,7 +72,7 @@ export function reconcile(draft: Draft): void {
 /** A refund is done when its charge refunds are: succeeded if all completed, failed otherwise. */
 function finishRefund(draft: Draft, refundId: string): void {
   const refund = draft.refunds.find((r) => r.id === refundId);
-  if (!refund) throw new Error(`refund ${refundId} is of the order`);
+  assert(refund !== undefined, `refund ${refundId} is of the order`);
   const ops = draft.operations.filter((o) => o.refundId === refundId);
   const failed = ops.find((o) => o.state === 'failed');
   const next: RefundState = ops.some((o) => o.state === 'pending')
