@@ -1,3 +1,4 @@
+import type { EventType } from '../domain/events.js';
 import { accountNow, type SystemClock } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
@@ -38,7 +39,7 @@ export function now(deps: Deps, caller: Caller): number {
 
 export function newEvent(
   accountId: string,
-  type: string,
+  type: EventType,
   object: Json,
   createdAt: number,
   previousAttributes: Json | null = null,

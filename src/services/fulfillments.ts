@@ -1,10 +1,12 @@
 import { notFound, unknownReference } from '../domain/errors.js';
+import { FULFILLMENT_MACHINE } from '../domain/fulfillment/transitions.js';
 import {
   decideFulfillment,
   type FulfillmentCommand,
   type ReauthorizationAnswer,
   reauthorizationsNeeded,
 } from '../domain/order/fulfill.js';
+import { move } from '../domain/state-machine.js';
 import type { FulfillmentCreate, FulfillmentUpdate } from '../http/schemas/fulfillment.js';
 import { newUuid } from '../lib/ids.js';
 import type { FulfillmentRecord, Page, PageQuery } from '../store/records.js';
@@ -133,9 +135,10 @@ export async function updateFulfillment(
       updatedAt: at,
     };
     await tx.fulfillments.updateTracking(updated);
-    await tx.events.append([
-      newEvent(caller.account.id, 'fulfillment.updated', fulfillmentToWire(updated), at),
-    ]);
+    const { events } = move(FULFILLMENT_MACHINE, 'created', 'update', 'created');
+    await tx.events.append(
+      events.map((type) => newEvent(caller.account.id, type, fulfillmentToWire(updated), at)),
+    );
     return updated;
   });
 }

@@ -1,6 +1,8 @@
 import { invalidParameter, missingParameter, notFound, unknownReference } from '../domain/errors.js';
 import type { RefundType } from '../domain/order/model.js';
 import { decideRefund, type RefundCommand } from '../domain/order/refund.js';
+import { REFUND_MACHINE } from '../domain/refund/transitions.js';
+import { move } from '../domain/state-machine.js';
 import type { RefundCreate, RefundUpdate } from '../http/schemas/refund.js';
 import { newUuid } from '../lib/ids.js';
 import type { Page, PageQuery, RefundRecord } from '../store/records.js';
@@ -108,7 +110,10 @@ export async function updateRefund(
     };
     await tx.refunds.updateMetadata(refund, at);
     const view = await loadOrderView(tx, caller.account.id, refund.orderId);
-    await tx.events.append([newEvent(caller.account.id, 'refund.updated', refundToWire(refund, view), at)]);
+    const { events } = move(REFUND_MACHINE, current.state, 'update', current.state);
+    await tx.events.append(
+      events.map((type) => newEvent(caller.account.id, type, refundToWire(refund, view), at)),
+    );
     return { refund, view };
   });
 }

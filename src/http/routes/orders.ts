@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
+import { ORDER_MACHINE } from '../../domain/order/transitions.js';
 import type { Deps } from '../../services/context.js';
 import { parseAmount, requireCurrency } from '../../services/input.js';
 import { createOrder, getCharge, getOrder, listOrders, updateOrder } from '../../services/orders.js';
@@ -10,17 +11,7 @@ import { numberRangeOf, pageOf, rejectUnsupported, sharedFiltersOf } from '../qu
 import { OrderCreate, OrderUpdate } from '../schemas/checkout.js';
 import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
 
-const ORDER_STATES = [
-  'accepted',
-  'blocked',
-  'pending_payment',
-  'in_review',
-  'dispute',
-  'cancelled',
-  'fulfilled',
-  'complete',
-  'returned',
-];
+const ORDER_STATES: readonly string[] = ORDER_MACHINE.states;
 const STATE_TIME_FILTERS = ORDER_STATES.filter((s) => s !== 'dispute');
 const FRAUD_TIME_FILTERS = [
   'fraudStateTransitions.blocked',
