@@ -62,6 +62,3 @@ export const EVENT_TYPES = [
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
-
-const KNOWN = new Set<string>(EVENT_TYPES);
-export const isEventType = (type: string): type is EventType => KNOWN.has(type);

@@ -1,6 +1,5 @@
-import type { EventType } from '../domain/events.js';
 import type { Order } from '../domain/order/model.js';
-import type { About, Plan } from '../domain/order/plan.js';
+import type { About, Plan, PlannedTask } from '../domain/order/plan.js';
 import { assert } from '../lib/assert.js';
 import { newUuid } from '../lib/ids.js';
 import type { EventRecord, Json, SourceRecord } from '../store/records.js';
@@ -28,8 +27,7 @@ export async function persistPlan(
   else await tx.orders.insert(next.order, next.items, next.charges);
   for (const authorization of plan.authorizations) await tx.operations.insertAuthorization(authorization);
 
-  const accountId = next.order.accountId;
-  const tasks = plan.tasks.map((t) => ({ ...t, accountId, id: newUuid(), createdAt: at }));
+  const planned: PlannedTask[] = [...plan.tasks];
   for (const id of plan.submit) {
     const op = next.operations.find((o) => o.id === id);
     const charge = next.charges.find((c) => c.id === op?.chargeId);
@@ -42,16 +40,15 @@ export async function persistPlan(
       forced: op.forced,
     });
     if (answer.settleAfterSeconds !== null)
-      tasks.push({
-        accountId,
-        id: newUuid(),
+      planned.push({
         kind: 'settle',
         subjectId: op.id,
         payload: {},
         dueAt: at + answer.settleAfterSeconds * 1000,
-        createdAt: at,
       });
   }
+  const accountId = next.order.accountId;
+  const tasks = planned.map((t) => ({ ...t, accountId, id: newUuid(), createdAt: at }));
   await tx.tasks.schedule(tasks);
 
   const view: OrderView = { ...next, sources };
@@ -93,9 +90,7 @@ export function renderEvents(view: OrderView, plan: Plan): EventRecord[] {
     rendered.set(key, object);
     return object;
   };
-  return plan.events.map((e: { type: EventType; about: About }) =>
-    newEvent(view.order.accountId, e.type, objectOf(e.about), plan.at),
-  );
+  return plan.events.map((e) => newEvent(view.order.accountId, e.type, objectOf(e.about), plan.at));
 }
 
 /** Writes the rows that differ (a decision replaces exactly the records it changes). */

@@ -1,13 +1,13 @@
-import { COMPONENTS, type Component, type Parts, partsTotal } from '../domain/order/components.js';
+import { addLineParts, type LineParts } from '../domain/order/components.js';
 import { itemRefundableMinor, ledgerOf } from '../domain/order/ledger.js';
 import type {
   ChargeRecord,
   FulfillmentRecord,
   OperationRecord,
   Order,
-  RefundItemRecord,
   RefundRecord,
 } from '../domain/order/model.js';
+import { itemRefundComponents } from '../domain/order/refund.js';
 import type { SourceRecord } from '../store/records.js';
 import { sourceToWire } from './catalog.js';
 import { descriptiveToWire, lineToWire, totalsToWire } from './checkout.js';
@@ -144,46 +144,25 @@ export function fulfillmentToWire(fulfillment: FulfillmentRecord, order?: OrderV
   });
 }
 
-/** The components an item-level refund entry draws on (as the refund decision does). */
-function entryComponents(entry: RefundItemRecord): readonly Component[] {
-  switch (entry.type ?? null) {
-    case 'shipping':
-      return ['shipping', 'shippingTax'];
-    case 'fees':
-      return ['fees', 'feesTax'];
-    case 'duty':
-      return ['duties'];
-    default:
-      return ['product', 'tax'];
-  }
-}
-
 /**
  * What each item entry of a refund got back: what the refund's completed charge refunds took
  * from that item's components, handed to the entries naming them in turn.
  */
 function refundedPerEntry(refund: RefundRecord, ops: readonly OperationRecord[]): number[] {
-  const left = new Map<string, Record<Component, number>>();
-  for (const op of ops) {
-    if (op.state !== 'complete') continue;
-    for (const [line, parts] of Object.entries(op.parts)) {
-      const sum =
-        left.get(line) ?? (Object.fromEntries(COMPONENTS.map((c) => [c, 0])) as Record<Component, number>);
-      for (const c of COMPONENTS) sum[c] += (parts as Parts)[c];
-      left.set(line, sum);
-    }
-  }
+  const complete = ops
+    .filter((o) => o.state === 'complete')
+    .reduce<LineParts>((sum, o) => addLineParts(sum, o.parts), {});
+  const left = new Map(Object.entries(complete).map(([line, parts]) => [line, { ...parts }]));
   return refund.items.map((entry) => {
-    const sum = left.get(entry.itemId);
-    if (!sum) return 0;
-    let got = Math.min(entry.amountMinor, partsTotal(sum, entryComponents(entry)));
-    const taken = got;
-    for (const c of entryComponents(entry)) {
-      const t = Math.min(sum[c], got);
-      sum[c] -= t;
-      got -= t;
+    const have = left.get(entry.itemId);
+    if (!have) return 0;
+    let wanted = entry.amountMinor;
+    for (const c of itemRefundComponents(entry.type)) {
+      const taken = Math.min(have[c], wanted);
+      have[c] -= taken;
+      wanted -= taken;
     }
-    return taken;
+    return entry.amountMinor - wanted;
   });
 }
 

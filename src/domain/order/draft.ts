@@ -183,14 +183,25 @@ export class Draft {
 }
 
 /**
- * Runs a decision: an AppError it throws is the command's refusal (nothing to write); anything
- * else is a bug and propagates.
+ * Runs a decision: an AppError it throws is the command's refusal (nothing to write); a refusal
+ * that keeps something returns its Decision; anything else is a bug and propagates.
  */
-export function decided(work: () => Plan): Decision {
+export function decided(work: () => Plan | Decision): Decision {
   try {
-    return { ok: true, plan: work() };
+    const result = work();
+    return 'ok' in result ? result : { ok: true, plan: result };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error };
     throw error;
   }
+}
+
+/** The most fulfillments or refunds one order may have (limits.ts): 409 limit_exceeded. */
+export function underLimit(order: Order, count: number, max: number, what: string): void {
+  if (count >= max)
+    throw new AppError(
+      'limit_exceeded',
+      'orderId',
+      `Order '${order.order.id}' has ${max} ${what}, the most one order may have.`,
+    );
 }

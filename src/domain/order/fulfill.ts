@@ -7,9 +7,9 @@ import { FULFILLMENT_MACHINE } from '../fulfillment/transitions.js';
 import type { Metadata } from '../shared.js';
 import { cellFor, create, move } from '../state-machine.js';
 import { type Claim, chargesInTurn, splitOverCharges } from './claims.js';
-import { addLineParts, type LineParts, linePartsTotal, unitsParts } from './components.js';
-import { Draft, decided } from './draft.js';
-import { chargeLedger, unitsLeft } from './ledger.js';
+import { addLineParts, type LineParts, partsTotal, unitsParts } from './components.js';
+import { Draft, decided, underLimit } from './draft.js';
+import { chargeLedger, unitsClaimed, unitsLeft } from './ledger.js';
 import type {
   AuthorizationRecord,
   ChargeRecord,
@@ -121,12 +121,7 @@ function guard(order: Order): void {
     throw new AppError('order_fulfilled', 'orderId', `Resource '${id}' is fulfilled.`);
   }
   cellFor(ORDER_MACHINE, state, 'fulfill', 'orderId');
-  if (order.fulfillments.length >= FULFILLMENTS_PER_ORDER_MAX)
-    throw new AppError(
-      'limit_exceeded',
-      'orderId',
-      `Order '${id}' has ${FULFILLMENTS_PER_ORDER_MAX} fulfillments, the most one order may have.`,
-    );
+  underLimit(order, order.fulfillments.length, FULFILLMENTS_PER_ORDER_MAX, 'fulfillments');
 }
 
 interface Shares {
@@ -145,7 +140,7 @@ function shares(order: Order, command: FulfillmentCommand): Shares {
   let cancelValue: LineParts = {};
   const items = resolved.map((r): FulfillmentItemRecord => {
     const line = { ...r.item, taxInclusive };
-    const from = r.item.quantity - unitsLeft(r.item);
+    const from = unitsClaimed(r.item);
     const capture = unitsParts(line, from, r.quantity);
     const cancel = unitsParts(line, from + r.quantity, r.cancelQuantity);
     captureValue = addLineParts(captureValue, { [r.item.id]: capture });
@@ -156,8 +151,8 @@ function shares(order: Order, command: FulfillmentCommand): Shares {
       shipmentItemId: r.shipmentItemId,
       quantity: r.quantity,
       cancelQuantity: r.cancelQuantity,
-      captureMinor: linePartsTotal({ [r.item.id]: capture }),
-      cancelMinor: linePartsTotal({ [r.item.id]: cancel }),
+      captureMinor: partsTotal(capture),
+      cancelMinor: partsTotal(cancel),
     };
   });
   const available = new Map(order.charges.map((c) => [c.id, chargeLedger(order, c).remainingMinor]));
@@ -253,25 +248,18 @@ export function decideFulfillment(
   policy: RiskPolicy,
   ctx: Context,
 ): Decision {
-  let planned: Shares;
-  try {
-    planned = shares(order, command);
-  } catch (error) {
-    if (error instanceof AppError) return { ok: false, error };
-    throw error;
-  }
-  const { resolved, items, captures, cancels } = planned;
-  const draft = new Draft(order, ctx);
-  const { forced, refused } = reauthorize(draft, captures, answers, policy);
-  if (refused) {
-    // nothing changes but the record of the reauthorizations and the refusal's event
-    draft.moveOrder('reauthorization.refuse', order.order.state);
-    const error = new AppError('payment_authorization_failed', 'orderId', REAUTHORIZATION_FAILED, {
-      description: REAUTHORIZATION_FAILED,
-    });
-    return { ok: false, error, plan: draft.plan() };
-  }
   return decided(() => {
+    const { resolved, items, captures, cancels } = shares(order, command);
+    const draft = new Draft(order, ctx);
+    const { forced, refused } = reauthorize(draft, captures, answers, policy);
+    if (refused) {
+      // nothing changes but the record of the reauthorizations and the refusal's event
+      draft.moveOrder('reauthorization.refuse', order.order.state);
+      const error = new AppError('payment_authorization_failed', 'orderId', REAUTHORIZATION_FAILED, {
+        description: REAUTHORIZATION_FAILED,
+      });
+      return { ok: false, error, plan: draft.plan() };
+    }
     draft.fulfillments.push({
       accountId: order.order.accountId,
       id: command.id,

@@ -1,8 +1,6 @@
 import type { ChargeState } from '../charge/transitions.js';
 import {
   addLineParts,
-  COMPONENTS,
-  type Component,
   type LineParts,
   lineParts,
   linePartsTotal,
@@ -138,13 +136,6 @@ export function ledgerOf(order: Order): Ledger {
   };
 }
 
-/** What refunds may still take from the whole order, cell by cell (all charges together). */
-export function orderRefundable(ledger: Ledger): LineParts {
-  let out: LineParts = {};
-  for (const c of ledger.charges) out = addLineParts(out, c.refundable);
-  return out;
-}
-
 /**
  * An item's availableToRefundAmount: the unrefunded part of its captured amount and tax; it
  * leaves out shipping, duties and fees (issuing-refunds.md, "Available to refund amount:
@@ -174,7 +165,3 @@ export function unitsLeft(item: OrderItemRecord): number {
 export function unitsClaimed(item: OrderItemRecord): number {
   return item.quantity - unitsLeft(item);
 }
-
-/** The sum of some components over the lines (all components by default). */
-export const totalOf = (parts: LineParts, only: readonly Component[] = COMPONENTS) =>
-  linePartsTotal(parts, only);

@@ -1,6 +1,6 @@
 import { assert } from '../../lib/assert.js';
 import { REFUNDS_PER_ORDER_MAX } from '../../limits.js';
-import { AppError, invalidParameter, missingParameter, unknownReference } from '../errors.js';
+import { invalidParameter, missingParameter, unknownReference } from '../errors.js';
 import { applyPercent } from '../money/rate.js';
 import { REFUND_MACHINE } from '../refund/transitions.js';
 import type { Metadata } from '../shared.js';
@@ -21,7 +21,7 @@ import {
   TAX_COMPONENTS,
   unitsParts,
 } from './components.js';
-import { Draft, decided } from './draft.js';
+import { Draft, decided, underLimit } from './draft.js';
 import { chargeLedger, linePartsOf } from './ledger.js';
 import type { ItemRefundType, Order, OrderItemRecord, RefundItemRecord, RefundType } from './model.js';
 import type { Context, Decision } from './plan.js';
@@ -79,6 +79,10 @@ const ITEM_TYPE_COMPONENTS: Record<ItemRefundType, readonly Component[]> = {
   fees: FEES_COMPONENTS,
   duty: ['duties'],
 };
+
+/** What an item-level refund entry draws on: its `type`'s components, or the amount and tax. */
+export const itemRefundComponents = (type: ItemRefundType | null | undefined): readonly Component[] =>
+  type ? ITEM_TYPE_COMPONENTS[type] : PRODUCT_COMPONENTS;
 const TYPE_NAMES: Record<RefundType | ItemRefundType, string> = {
   shipping: 'shipping',
   tax: 'tax',
@@ -95,18 +99,13 @@ interface Draw {
 }
 
 function guard(order: Order, command: RefundCommand): void {
-  const { state, id, currency } = order.order;
+  const { state, currency } = order.order;
   if (command.currency !== currency)
     throw invalidParameter('currency', `Currency ${command.currency} is not supported.`);
   if (state === 'dispute')
     throw invalidParameter('order', 'A refund cannot be performed while there is a dispute on the order.');
   cellFor(ORDER_MACHINE, state, 'refund', 'orderId');
-  if (order.refunds.length >= REFUNDS_PER_ORDER_MAX)
-    throw new AppError(
-      'limit_exceeded',
-      'orderId',
-      `Order '${id}' has ${REFUNDS_PER_ORDER_MAX} refunds, the most one order may have.`,
-    );
+  underLimit(order, order.refunds.length, REFUNDS_PER_ORDER_MAX, 'refunds');
   const ways = [command.amountMinor, command.percent, command.items].filter((v) => v !== null).length;
   if (ways > 1) throw invalidParameter('amount', 'Send one of amount, percent or items.');
   if (command.items && command.type !== null)
@@ -197,7 +196,7 @@ function itemDraw(
   const item: OrderItemRecord | undefined = order.items.find((i) => i.id === entry.itemId);
   if (!item)
     throw unknownReference(`${at}.itemId`, `Order '${order.order.id}' has no item '${entry.itemId}'.`);
-  const components = entry.type ? ITEM_TYPE_COMPONENTS[entry.type] : PRODUCT_COMPONENTS;
+  const components = itemRefundComponents(entry.type);
   const lines = new Set([item.id]);
   if (entry.type && linePartsTotal(restrict(linePartsOf(order), lines, components)) === 0)
     throw invalidParameter(`${at}.type`, `Item '${item.id}' has no ${TYPE_NAMES[entry.type]} to refund.`);

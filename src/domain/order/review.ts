@@ -3,7 +3,7 @@ import { move } from '../state-machine.js';
 import { chargesInTurn, splitOverCharges } from './claims.js';
 import { addLineParts, type LineParts, unitsParts } from './components.js';
 import { Draft, decided } from './draft.js';
-import { chargeLedger, unitsLeft } from './ledger.js';
+import { chargeLedger, unitsClaimed, unitsLeft } from './ledger.js';
 import type { Order } from './model.js';
 import type { Context, Decision } from './plan.js';
 import { ITEM_MACHINE } from './transitions.js';
@@ -24,11 +24,8 @@ export function decideReview(order: Order, outcome: 'accept' | 'block', ctx: Con
     // what the units no fulfillment claimed are worth, cancelled from the primary charge first
     let value: LineParts = {};
     for (const item of order.items) {
-      const left = unitsLeft(item);
-      const from = item.quantity - left;
-      value = addLineParts(value, {
-        [item.id]: unitsParts({ ...item, taxInclusive: order.order.taxInclusive }, from, left),
-      });
+      const line = { ...item, taxInclusive: order.order.taxInclusive };
+      value = addLineParts(value, { [item.id]: unitsParts(line, unitsClaimed(item), unitsLeft(item)) });
     }
     const claims = splitOverCharges(
       value,
