@@ -5,6 +5,7 @@ import { decideSettlement, type SettlementOutcome } from '../domain/order/settle
 import { assert } from '../lib/assert.js';
 import { accountNow } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
+import { errorCode, isRetryable } from '../store/db-errors.js';
 import type { AccountRecord, OperationRecord, TaskRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import type { OrderView } from '../wire/order.js';
@@ -98,9 +99,12 @@ async function runTask(tx: Tx, deps: Deps, task: TaskRecord, at: number): Promis
 
 /**
  * Runs every task of an account that is due by its clock, oldest first, up to
- * TASKS_PER_TRANSACTION_MAX to a transaction, each in its own savepoint (a failing task undoes
- * only itself; the ones before it commit, then its error is thrown); tasks that a task schedules
- * and that are already due run too.
+ * TASKS_PER_TRANSACTION_MAX to a transaction: the batch is claimed first, the orders it is about
+ * are locked in id order (two runners of overlapping batches wait for each other, never
+ * deadlock), then each task runs in its own savepoint (a failing task undoes only itself; the
+ * ones before it commit, then its error is thrown). A deadlock or serialization failure is not a
+ * task's failure: it ends the transaction, which the store runs again. Tasks that a task
+ * schedules and that are already due run in the next batch.
  */
 export async function runDueTasks(deps: Deps, accountId: string): Promise<number> {
   let ran = 0;
@@ -109,26 +113,24 @@ export async function runDueTasks(deps: Deps, accountId: string): Promise<number
       const account = await tx.accounts.get(accountId);
       if (!account) return { done: 0, more: false, failure: undefined as unknown };
       const at = accountNow(deps.clock, account.clockOffsetMs);
+      const tasks = await tx.tasks.claimDue(accountId, at, TASKS_PER_TRANSACTION_MAX);
+      await tx.orders.lockInIdOrder(accountId, await tx.tasks.ordersOf(tasks));
       let done = 0;
-      while (done < TASKS_PER_TRANSACTION_MAX) {
-        let found: boolean;
+      for (const task of tasks) {
         try {
-          // claimed and run in one savepoint: a failing task stays due (as it was before)
-          found = await tx.savepoint(async () => {
-            const task = await tx.tasks.claimDue(accountId, at);
-            if (!task) return false;
+          // a failing task stays due (as it was before)
+          await tx.savepoint(() =>
             // a task happens at the time it was due (never later than the clock), so that what
             // follows from it is scheduled from that moment
-            await runTask(tx, deps, task, Math.min(at, Math.max(task.dueAt, task.createdAt)));
-            return true;
-          });
+            runTask(tx, deps, task, Math.min(at, Math.max(task.dueAt, task.createdAt))),
+          );
         } catch (failure) {
+          if (isRetryable(failure)) throw failure;
           return { done, more: false, failure };
         }
-        if (!found) return { done, more: false, failure: undefined };
         done += 1;
       }
-      return { done, more: true, failure: undefined };
+      return { done, more: tasks.length === TASKS_PER_TRANSACTION_MAX || done > 0, failure: undefined };
     });
     ran += batch.done;
     if (batch.failure !== undefined) throw batch.failure;
@@ -200,7 +202,11 @@ export class TaskWorker {
       );
       for (const accountId of accounts) ran += await runDueTasks(this.deps, accountId);
     } catch (error) {
-      this.deps.logger.error({ err: error }, 'task sweep failed');
+      // what is left stays due and the next tick tries again: one line, not a stack per tick
+      this.deps.logger.error(
+        { code: errorCode(error), reason: error instanceof Error ? error.message : String(error) },
+        'task sweep failed; retrying on the next tick',
+      );
     }
     return ran;
   }

@@ -2,19 +2,23 @@ import { AppError } from '../domain/errors.js';
 
 /** Database errors are translated here and nowhere else. */
 
-function code(error: unknown): string | undefined {
+/** The driver's error code (`40P01`, `SQLITE_BUSY`, …), if the error has one. */
+export function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  const c = code(error);
+  const c = errorCode(error);
   return c === '23505' || c === 'SQLITE_CONSTRAINT_UNIQUE' || c === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** PostgreSQL serialization failure or deadlock: the transaction may simply be run again. */
+/**
+ * PostgreSQL's serialization failure or deadlock, SQLite's busy database (another process held
+ * the write lock past the busy timeout): the whole transaction may simply be run again.
+ */
 export function isRetryable(error: unknown): boolean {
-  const c = code(error);
-  return c === '40001' || c === '40P01';
+  const c = errorCode(error);
+  return c === '40001' || c === '40P01' || c === 'SQLITE_BUSY' || c === 'SQLITE_BUSY_SNAPSHOT';
 }
 
 export function translateDbError(error: unknown): unknown {

@@ -4,12 +4,11 @@ import type { SecretBox } from '../lib/secret-box.js';
 import { ambientTx, nestedTransaction, runScoped } from './ambient.js';
 import { isRetryable, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
+import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
 import type { Database } from './schema.js';
 import { type Store, Tx } from './store.js';
 
 const POOL_SIZE_DEFAULT = 16;
-/** Attempts of a transaction that hit a deadlock or serialization failure. */
-const TRANSACTION_ATTEMPTS_MAX = 5;
 const STATEMENT_TIMEOUT_MS = 10_000;
 
 export interface PostgresStoreOptions {
@@ -69,8 +68,8 @@ export class PostgresStore implements Store {
       try {
         return await this.db.transaction().execute((trx) => work(new Tx(trx, 'postgres', this.box)));
       } catch (error) {
-        if (isRetryable(error) && attempt < TRANSACTION_ATTEMPTS_MAX) continue;
-        throw translateDbError(error);
+        if (!isRetryable(error) || attempt >= TRANSACTION_ATTEMPTS_MAX) throw translateDbError(error);
+        await pause(retryPauseMs(attempt));
       }
     }
   }

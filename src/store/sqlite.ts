@@ -3,8 +3,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SecretBox } from '../lib/secret-box.js';
 import { ambientTx, detached, nestedTransaction, runScoped } from './ambient.js';
-import { translateDbError } from './db-errors.js';
+import { isRetryable, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
+import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
 import type { Database } from './schema.js';
 import { type Store, Tx } from './store.js';
 
@@ -17,6 +18,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** seals webhook secrets at rest */
   secrets: SecretBox;
+  /** how long a writer waits for another process's write lock, each attempt (tests shorten it) */
+  busyTimeoutMs?: number;
   /** told each statement's text when it is first prepared (tests check their query plans) */
   onPrepare?: ((text: string) => void) | undefined;
 }
@@ -50,6 +53,8 @@ function withStatementCache(raw: BetterSqlite3.Database, onPrepare?: (text: stri
 
 interface Unit {
   work: (tx: Tx) => Promise<unknown>;
+  /** the times a group started with this unit first could not have the write lock */
+  busy: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -90,12 +95,13 @@ export class SqliteStore implements Store {
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
     const raw = new BetterSqlite3(options.path);
-    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const busyTimeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+    raw.pragma(`busy_timeout = ${busyTimeout}`);
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     raw.pragma('foreign_keys = ON');
     const reader = new BetterSqlite3(options.path);
-    reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    reader.pragma(`busy_timeout = ${busyTimeout}`);
     reader.pragma('query_only = ON');
     const store = new SqliteStore(raw, reader, options.secrets, options.onPrepare);
     await migrate(store.db, 'sqlite', Date.now);
@@ -111,6 +117,7 @@ export class SqliteStore implements Store {
       // the work runs in its caller's async context, whichever request started the group
       this.queue.push({
         work: AsyncResource.bind(work) as (tx: Tx) => Promise<unknown>,
+        busy: 0,
         resolve: resolve as (value: unknown) => void,
         reject,
       });
@@ -150,7 +157,14 @@ export class SqliteStore implements Store {
     try {
       await sql`BEGIN IMMEDIATE`.execute(conn);
     } catch (error) {
-      // the write lock could not be had (another process held it too long): fail this one
+      // the write lock could not be had: another process held it past the busy timeout. The
+      // group tries again after a pause; after TRANSACTION_ATTEMPTS_MAX tries its first unit fails.
+      const head = this.queue[0] as Unit;
+      head.busy += 1;
+      if (isRetryable(error) && head.busy < TRANSACTION_ATTEMPTS_MAX) {
+        await pause(retryPauseMs(head.busy));
+        return;
+      }
       this.queue.shift()?.reject(translateDbError(error));
       return;
     }

@@ -33,7 +33,7 @@ export interface TestStore {
 /** A fresh, empty store: a temp SQLite file (not :memory:), or a new PostgreSQL schema. */
 export async function openTestStore(
   kind: StoreKind,
-  sqlite: Pick<SqliteStoreOptions, 'onPrepare'> = {},
+  sqlite: Pick<SqliteStoreOptions, 'onPrepare' | 'busyTimeoutMs'> = {},
 ): Promise<TestStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod 
 import { AppError } from '../../domain/errors.js';
 import { IDEMPOTENCY_KEY_LENGTH_MAX, IDEMPOTENCY_WINDOW_MS } from '../../limits.js';
 import { type Deps, now } from '../../services/context.js';
+import { isRetryable } from '../../store/db-errors.js';
 import { errorResponse } from '../error-response.js';
 
 /**
@@ -92,6 +93,9 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
               if (body !== null) reply.type('application/json; charset=utf-8');
               result = { ok: true, body: body ?? undefined };
             } catch (error) {
+              // a deadlock or serialization failure ends the whole transaction: the store runs
+              // it again (the handler with it)
+              if (isRetryable(error)) throw error;
               result = { ok: false, error };
               const rendered = errorResponse(error, request);
               status = rendered.status;

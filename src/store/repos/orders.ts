@@ -119,6 +119,22 @@ export class OrdersRepo extends Repo {
     return row ? toOrder(row) : undefined;
   }
 
+  /**
+   * Locks orders in id order, the one order every transaction that locks several orders takes
+   * them in, so that two such transactions wait for each other rather than deadlock.
+   */
+  async lockInIdOrder(accountId: string, ids: readonly string[]): Promise<void> {
+    if (!this.locks || ids.length === 0) return;
+    await this.db
+      .selectFrom('orders')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+
   async insert(
     order: OrderRecord,
     items: readonly OrderItemRecord[],

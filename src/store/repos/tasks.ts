@@ -38,8 +38,11 @@ export class TasksRepo extends Repo {
       .execute();
   }
 
-  /** The next due task of one account, claimed (locked) until the transaction ends. */
-  async claimDue(accountId: string, accountNowMs: number): Promise<TaskRecord | undefined> {
+  /**
+   * The due tasks of one account, oldest first, up to `limit`, claimed (locked) until the
+   * transaction ends; PostgreSQL skips the ones another transaction has claimed.
+   */
+  async claimDue(accountId: string, accountNowMs: number, limit: number): Promise<TaskRecord[]> {
     let q = this.db
       .selectFrom('tasks')
       .selectAll()
@@ -47,10 +50,29 @@ export class TasksRepo extends Repo {
       .where('due_at', '<=', accountNowMs)
       .orderBy('due_at')
       .orderBy('seq')
-      .limit(1);
+      .limit(limit);
     if (this.locks) q = q.forUpdate().skipLocked();
-    const row = await q.executeTakeFirst();
-    return row ? toTask(row) : undefined;
+    return (await q.execute()).map(toTask);
+  }
+
+  /** The orders the tasks are about (a settlement's through its operation), each once. */
+  async ordersOf(tasks: readonly TaskRecord[]): Promise<string[]> {
+    const orders = new Set<string>();
+    const operations = new Map<string, string[]>();
+    for (const task of tasks) {
+      if (task.kind !== 'settle') orders.add(task.subjectId);
+      else operations.set(task.accountId, [...(operations.get(task.accountId) ?? []), task.subjectId]);
+    }
+    for (const [accountId, ids] of operations) {
+      const rows = await this.db
+        .selectFrom('charge_operations')
+        .select('order_id')
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .execute();
+      for (const row of rows) orders.add(row.order_id);
+    }
+    return [...orders];
   }
 
   /** Accounts with a task due now by their own clock (real time plus the account's offset). */
