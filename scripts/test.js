@@ -62,6 +62,7 @@ if (!postgres && required) {
 }
 const stores = postgres ? 'sqlite,postgres' : 'sqlite';
 const files = testFiles();
+const before = new Set(readdirSync(root));
 run(
   `tests (${files.length} files; stores: ${stores})`,
   process.execPath,
@@ -76,6 +77,12 @@ run(
   ],
   { TRIBUTARY_TEST_STORES: stores, TRIBUTARY_TEST_DATABASE_URL: databaseUrl },
 );
+// the suites keep their keys and databases in temporary directories: nothing is left here
+const left = readdirSync(root).filter((f) => /\.key$|\.db$/.test(f) && !before.has(f));
+if (left.length > 0) {
+  process.stdout.write(`\n== the tests left files in the checkout: ${left.join(', ')}: FAILED\n`);
+  process.exit(1);
+}
 process.stdout.write(
   postgres
     ? `\n== all suites passed on SQLite and PostgreSQL (${relative(root, root) || '.'})\n`

@@ -1,3 +1,6 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
 /**
  * Configuration: flags first, then the environment, then defaults. Parsed once, frozen, passed
  * down; nothing else reads process.env.
@@ -8,7 +11,11 @@ export interface StoreConfig {
   dbPath: string;
   /** TRIBUTARY_ENCRYPTION_KEY: base64 of 32 bytes; seals webhook secrets at rest */
   encryptionKey: string | undefined;
-  /** where the key is kept when TRIBUTARY_ENCRYPTION_KEY is not set (made on first start) */
+  /**
+   * where the key is kept when TRIBUTARY_ENCRYPTION_KEY is not set (made on first start), an
+   * absolute path: beside the SQLite file, or in the user's configuration directory for
+   * PostgreSQL (never the working directory)
+   */
   keyFile: string;
 }
 
@@ -26,7 +33,8 @@ export interface ServeConfig extends StoreConfig {
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_DB_PATH = './tributary.db';
-export const DEFAULT_KEY_FILE = './tributary.key';
+/** The key file for PostgreSQL, under $XDG_CONFIG_HOME (default ~/.config). */
+export const POSTGRES_KEY_FILE = 'tributary/encryption.key';
 
 export interface StoreFlags {
   db?: string | undefined;
@@ -50,8 +58,16 @@ export function storeConfig(flags: StoreFlags, env: Env): StoreConfig {
     databaseUrl,
     dbPath,
     encryptionKey: nonEmpty(env['TRIBUTARY_ENCRYPTION_KEY']),
-    keyFile: nonEmpty(env['TRIBUTARY_KEY_FILE']) ?? (databaseUrl ? DEFAULT_KEY_FILE : `${dbPath}.key`),
+    keyFile: resolve(
+      nonEmpty(env['TRIBUTARY_KEY_FILE']) ??
+        (databaseUrl ? join(configHome(env), POSTGRES_KEY_FILE) : `${dbPath}.key`),
+    ),
   });
+}
+
+function configHome(env: Env): string {
+  const xdg = nonEmpty(env['XDG_CONFIG_HOME']);
+  return xdg && isAbsolute(xdg) ? xdg : join(nonEmpty(env['HOME']) ?? homedir(), '.config');
 }
 
 export function serveConfig(flags: ServeFlags, env: Env): ServeConfig {

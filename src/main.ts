@@ -23,6 +23,8 @@ export async function serve(
   config: ServeConfig,
   out: (line: string) => void,
   logger?: Logger,
+  /** called once it listens, before the banner (signal handlers: whoever reads the banner may signal) */
+  listening?: (running: Running) => void,
 ): Promise<Running> {
   const log = logger ?? createLogger({ level: config.logLevel, destination: 2 });
   const store = await openStore(config);
@@ -53,17 +55,6 @@ export async function serve(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
 
-  out(`Tributary is serving the API on ${url} (${describeStore(config)})`);
-  out(`Test account ${boot.account.id}${boot.created ? ' (created now)' : ''}`);
-  if (boot.newKeys.secretKey) out(`  secret key: ${boot.newKeys.secretKey}`);
-  if (boot.newKeys.publicKey) out(`  public key: ${boot.newKeys.publicKey}`);
-  if (!boot.newKeys.secretKey && !boot.newKeys.publicKey) {
-    out('  API keys are stored hashed and were shown when they were made; pin known keys with');
-    out(
-      '  TRIBUTARY_SECRET_KEY / TRIBUTARY_PUBLIC_KEY, or make a new pair with `npx tributary keys create`.',
-    );
-  }
-
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -74,7 +65,20 @@ export async function serve(
     })();
     return closing;
   };
-  return { app, store, url, close };
+  const running = { app, store, url, close };
+  listening?.(running);
+
+  out(`Tributary is serving the API on ${url} (${describeStore(config)})`);
+  out(`Test account ${boot.account.id}${boot.created ? ' (created now)' : ''}`);
+  if (boot.newKeys.secretKey) out(`  secret key: ${boot.newKeys.secretKey}`);
+  if (boot.newKeys.publicKey) out(`  public key: ${boot.newKeys.publicKey}`);
+  if (!boot.newKeys.secretKey && !boot.newKeys.publicKey) {
+    out('  API keys are stored hashed and were shown when they were made; pin known keys with');
+    out(
+      '  TRIBUTARY_SECRET_KEY / TRIBUTARY_PUBLIC_KEY, or make a new pair with `npx tributary keys create`.',
+    );
+  }
+  return running;
 }
 
 /** SIGTERM/SIGINT: stop accepting, finish what is in flight, close the store, exit. */

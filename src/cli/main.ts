@@ -31,8 +31,9 @@ storeOptions(
     .option('-p, --port <port>', 'port to listen on (env PORT)', undefined)
     .option('--host <host>', 'interface to listen on (env HOST)', undefined),
 ).action(async (flags: StoreFlags & { port?: string; host?: string }) => {
-  const running = await serve(serveConfig(flags, process.env), print);
-  exitCleanlyOnSignals(running, (line) => process.stderr.write(`${line}\n`));
+  await serve(serveConfig(flags, process.env), print, undefined, (running) =>
+    exitCleanlyOnSignals(running, (line) => process.stderr.write(`${line}\n`)),
+  );
 });
 
 const keys = program.command('keys').description('API keys');

@@ -15,14 +15,21 @@ const TAG_BYTES = 16;
 export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(key: Buffer) {
+  /**
+   * @param source where the key came from, as an error message names it ("the key file
+   * /etc/tributary.key", "TRIBUTARY_ENCRYPTION_KEY")
+   */
+  constructor(
+    key: Buffer,
+    readonly source = 'the encryption key',
+  ) {
     if (key.length !== KEY_BYTES)
       throw new Error(`an encryption key is ${KEY_BYTES} bytes, not ${key.length}`);
     this.key = Buffer.from(key);
   }
 
   static random(): SecretBox {
-    return new SecretBox(randomBytes(KEY_BYTES));
+    return new SecretBox(randomBytes(KEY_BYTES), 'a random key');
   }
 
   /** A key as written in TRIBUTARY_ENCRYPTION_KEY or a key file: base64 of 32 bytes. */
@@ -48,6 +55,16 @@ export class SecretBox {
     return PREFIX + Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64');
   }
 
+  /** Whether this key opens `sealed` (sealed with this key, and unaltered). */
+  opens(sealed: string): boolean {
+    try {
+      this.open(sealed);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   open(sealed: string): string {
     if (!SecretBox.isSealed(sealed)) throw new Error('not a sealed secret');
     const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
@@ -59,9 +76,7 @@ export class SecretBox {
         decipher.final(),
       ]).toString('utf8');
     } catch {
-      throw new Error(
-        'a stored secret could not be decrypted: is this the encryption key it was sealed with?',
-      );
+      throw new Error(`a stored secret could not be decrypted with ${this.source}`);
     }
   }
 }

@@ -100,6 +100,9 @@ export async function bootstrapAccount(
     }
   }
   return store.transaction(async (tx) => {
+    // processes starting together on an empty database: one makes the account, the others
+    // find it (and the pinned keys) made
+    await tx.settings.lockStartup();
     const existing = await tx.accounts.first();
     if (!existing) {
       const account = await insertAccount(tx, 'Test account', now);

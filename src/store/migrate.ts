@@ -7,18 +7,23 @@ import type { Database } from './schema.js';
  * advisory lock keeps two starting processes from migrating at once; on SQLite the write lock of
  * the first statement does.
  */
-const MIGRATION_LOCK_KEY = 7_301_946_113;
+/** PostgreSQL's advisory lock of migrations and of the start-up work after them (startup.ts). */
+export const STARTUP_LOCK_KEY = 7_301_946_113;
 
 export async function migrate(db: Kysely<Database>, dialect: Dialect, now: () => number): Promise<number[]> {
-  await sql
-    .raw(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
-    )
-    .execute(db);
+  // under the lock too: two CREATE TABLE IF NOT EXISTS at once collide in PostgreSQL's catalog
+  await db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${STARTUP_LOCK_KEY})`.execute(trx);
+    await sql
+      .raw(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+      )
+      .execute(trx);
+  });
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     const done = await db.transaction().execute(async (trx) => {
-      if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+      if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${STARTUP_LOCK_KEY})`.execute(trx);
       const existing = await trx
         .selectFrom('schema_migrations')
         .select('version')

@@ -6,6 +6,7 @@ import { isRetryable, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
 import type { Database } from './schema.js';
+import { startUp } from './startup.js';
 import { type Store, Tx } from './store.js';
 
 const POOL_SIZE_DEFAULT = 16;
@@ -56,8 +57,12 @@ export class PostgresStore implements Store {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db, 'postgres', Date.now);
     const store = new PostgresStore(db, pool, options.secrets);
-    await store.transaction((tx) => tx.webhooks.sealPlaintextSecrets());
-    await store.transaction((tx) => tx.accounts.convertHexKeyHashes());
+    try {
+      await store.transaction((tx) => startUp(tx, options.secrets));
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     return store;
   }
 

@@ -390,8 +390,15 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+/** Facts about the store itself (name → value), such as the sealed key check. */
+export interface StoreSettingsTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
+  store_settings: StoreSettingsTable;
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   skus: SkusTable;

@@ -7,6 +7,7 @@ import { isRetryable, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
 import type { Database } from './schema.js';
+import { startUp } from './startup.js';
 import { type Store, Tx } from './store.js';
 
 /** How long a writer waits for another process's write lock before failing. */
@@ -105,8 +106,12 @@ export class SqliteStore implements Store {
     reader.pragma('query_only = ON');
     const store = new SqliteStore(raw, reader, options.secrets, options.onPrepare);
     await migrate(store.db, 'sqlite', Date.now);
-    await store.transaction((tx) => tx.webhooks.sealPlaintextSecrets());
-    await store.transaction((tx) => tx.accounts.convertHexKeyHashes());
+    try {
+      await store.transaction((tx) => startUp(tx, options.secrets));
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     return store;
   }
 

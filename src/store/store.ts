@@ -10,6 +10,7 @@ import { IdempotencyRepo } from './repos/idempotency.js';
 import { OperationsRepo } from './repos/operations.js';
 import { OrdersRepo } from './repos/orders.js';
 import { RefundsRepo } from './repos/refunds.js';
+import { SettingsRepo } from './repos/settings.js';
 import { SkusRepo } from './repos/skus.js';
 import { SourcesRepo } from './repos/sources.js';
 import { TasksRepo } from './repos/tasks.js';
@@ -49,6 +50,7 @@ export class Tx {
   readonly tasks: TasksRepo;
   readonly webhooks: WebhooksRepo;
   readonly idempotency: IdempotencyRepo;
+  readonly settings: SettingsRepo;
 
   constructor(
     /** the transaction's connection (savepoints) */
@@ -69,6 +71,7 @@ export class Tx {
     this.tasks = new TasksRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);
+    this.settings = new SettingsRepo(db, dialect);
   }
 
   private savepoints = 0;

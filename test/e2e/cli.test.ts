@@ -1,65 +1,19 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import pg from 'pg';
-import { storeKinds, TEST_DATABASE_URL } from '../helpers/stores.js';
+import { BIN, emptyDatabase, serve, stop } from '../helpers/server.js';
+import { storeKinds } from '../helpers/stores.js';
 
 /**
  * The real command, as a user runs it: `bin/tributary.js serve` in a child process on a loopback
  * port, driven over HTTP; `keys create` and `accounts create` against the running server's store.
  */
 
-const root = new URL('../..', import.meta.url).pathname;
 const run = promisify(execFile);
-const BIN = join(root, 'bin/tributary.js');
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  stdout: string;
-}
-
-function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`no start: ${stdout} ${stderr}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /serving the API on (http:\/\/\S+)/.exec(stdout);
-      if (
-        match &&
-        /(secret key|stored hashed)/.test(stdout) &&
-        /public key|TRIBUTARY_PUBLIC_KEY/.test(stdout)
-      ) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, stdout });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stdout} ${stderr}`)));
-  });
-}
-
-function stop(server: Server): Promise<number | null> {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners('exit');
-    server.child.once('exit', (code) => resolve(code));
-    server.child.kill('SIGTERM');
-  });
-}
 
 async function call(url: string, key: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${url}${path}`, {
@@ -112,7 +66,8 @@ for (const kind of storeKinds()) {
   describe(`the tributary command (${kind})`, () => {
     let dir: string;
     let storeArgs: string[];
-    let database: string | undefined;
+    let drop: (() => Promise<void>) | undefined;
+    let keyEnv: Record<string, string> = {};
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'tributary-e2e-'));
@@ -120,28 +75,20 @@ for (const kind of storeKinds()) {
         storeArgs = ['--db', join(dir, 'e2e.db')];
         return;
       }
-      database = `tributary_e2e_${randomBytes(5).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      await admin.end();
-      const url = new URL(TEST_DATABASE_URL);
-      url.pathname = `/${database}`;
-      storeArgs = ['--database-url', url.toString()];
+      const made = await emptyDatabase('tributary_e2e');
+      drop = made.drop;
+      storeArgs = ['--database-url', made.url];
+      // the key beside the test's files, not in the user's configuration directory
+      keyEnv = { TRIBUTARY_KEY_FILE: join(dir, 'e2e.key') };
     });
 
     after(async () => {
       rmSync(dir, { recursive: true, force: true });
-      if (database) {
-        const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await admin.end();
-      }
+      await drop?.();
     });
 
     it('serves, prints keys once, takes a lifecycle, makes keys and accounts, stops cleanly and restarts', async () => {
-      const first = await serve(storeArgs);
+      const first = await serve(storeArgs, keyEnv);
       assert.match(first.stdout, /created now/);
       const secretKey = keyOf(first.stdout, 'secret');
       const publicKey = keyOf(first.stdout, 'public');
@@ -152,11 +99,19 @@ for (const kind of storeKinds()) {
 
       // while it runs: another key pair, and another account that cannot see the first's order
       const keys = JSON.parse(
-        (await run(process.execPath, [BIN, 'keys', 'create', '--json', ...storeArgs])).stdout,
+        (
+          await run(process.execPath, [BIN, 'keys', 'create', '--json', ...storeArgs], {
+            env: { ...process.env, ...keyEnv },
+          })
+        ).stdout,
       );
       assert.equal((await call(first.url, keys.secretKey, 'GET', `/orders/${order.id}`)).status, 200);
       const account = JSON.parse(
-        (await run(process.execPath, [BIN, 'accounts', 'create', '--json', ...storeArgs])).stdout,
+        (
+          await run(process.execPath, [BIN, 'accounts', 'create', '--json', ...storeArgs], {
+            env: { ...process.env, ...keyEnv },
+          })
+        ).stdout,
       );
       assert.equal((await call(first.url, account.secretKey, 'GET', `/orders/${order.id}`)).status, 404);
       await lifecycle(first.url, account.secretKey, account.publicKey);
@@ -164,6 +119,7 @@ for (const kind of storeKinds()) {
       assert.equal(await stop(first), 0, 'SIGTERM exits with 0');
 
       const second = await serve(storeArgs, {
+        ...keyEnv,
         TRIBUTARY_SECRET_KEY: 'sk_test_pinned_e2e_key',
         TRIBUTARY_PUBLIC_KEY: 'pk_test_pinned_e2e_key',
       });
@@ -180,7 +136,7 @@ for (const kind of storeKinds()) {
 
     it('refuses a badly formed pinned key', async () => {
       await assert.rejects(
-        serve(storeArgs, { TRIBUTARY_SECRET_KEY: 'secret' }),
+        serve(storeArgs, { ...keyEnv, TRIBUTARY_SECRET_KEY: 'secret' }),
         /TRIBUTARY_SECRET_KEY must look like sk_test_/,
       );
     });

@@ -460,6 +460,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // (domain/order/legacy.ts).
     statements: ['ALTER TABLE charge_operations ADD COLUMN parts TEXT'],
   },
+  {
+    version: 7,
+    name: 'store settings (the encryption key check)',
+    statements: ['CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)'],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

@@ -119,6 +119,17 @@ export class WebhooksRepo extends Repo {
     }
     return sealed;
   }
+  /** One sealed signing secret, as stored (to check a key against), if there is any. */
+  async anySealedSecret(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('webhooks')
+      .select('secret')
+      .where('secret', 'like', 'enc:%')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.secret;
+  }
+
   async insert(webhook: WebhookRecord): Promise<void> {
     await this.db.insertInto('webhooks').values(this.toRow(webhook)).execute();
   }
