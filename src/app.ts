@@ -8,6 +8,13 @@ import Fastify, {
 } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { AppError } from './domain/errors.js';
+import {
+  checkContentEncoding,
+  checkJsonText,
+  checkJsonValue,
+  checkUrl,
+  clientErrorHandler,
+} from './http/edge.js';
 import { sendError } from './http/error-response.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
@@ -26,7 +33,15 @@ import { sourceRoutes } from './http/routes/sources.js';
 import { testHelperRoutes } from './http/routes/test-helpers.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { compileValidator } from './http/validation.js';
-import { BODY_LIMIT_BYTES, HANDLER_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './limits.js';
+import {
+  BODY_LIMIT_BYTES,
+  CONNECTION_IDLE_TIMEOUT_MS,
+  HANDLER_TIMEOUT_MS,
+  HEADER_SIZE_MAX_BYTES,
+  HEADERS_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  TIMEOUT_CHECK_INTERVAL_MS,
+} from './limits.js';
 import { Authenticator } from './services/accounts.js';
 import type { Deps } from './services/context.js';
 
@@ -53,8 +68,17 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // a request whose headers or body never complete is answered 408 and its connection closed
+    // (clientErrorHandler) within a second of its time being up
     requestTimeout: REQUEST_TIMEOUT_MS,
-    connectionTimeout: REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      maxHeaderSize: HEADER_SIZE_MAX_BYTES,
+    },
+    connectionTimeout: CONNECTION_IDLE_TIMEOUT_MS,
+    // Node's HTTP parser's refusals (oversized headers, bad framing, timeouts) in DR's envelope
+    clientErrorHandler,
     // from routing to the response: past it the client gets a 503 (the work may still finish; a
     // retry with the same Idempotency-Key then gets its answer)
     handlerTimeout: HANDLER_TIMEOUT_MS,
@@ -82,11 +106,27 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
       done(null, undefined);
       return;
     }
+    const tooDeep = checkJsonText(text);
+    if (tooDeep) {
+      done(tooDeep, undefined);
+      return;
+    }
+    let value: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
       done(new AppError('invalid_format', 'body', 'The request body is not valid JSON.'), undefined);
+      return;
     }
+    // text no database keeps as sent (NUL, lone surrogates) is refused, never altered
+    done(checkJsonValue(value) ?? null, value);
+  });
+
+  // before authentication and routing work: a path or query no store can keep, and compressed
+  // bodies (never decoded: 415)
+  app.addHook('onRequest', async (request) => {
+    const refused = checkUrl(request) ?? checkContentEncoding(request);
+    if (refused) throw refused;
   });
 
   // a request without a body is validated as an empty object: its required members are then

@@ -19,7 +19,18 @@ export const STRING_LENGTH_MAX = 1_000;
 export const ID_LENGTH_MAX = 100;
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-export const REQUEST_TIMEOUT_MS = 30_000;
+/** objects and arrays inside one another in a JSON body (DR's deepest bodies nest ~6) */
+export const JSON_DEPTH_MAX = 32;
+/** request line and headers together (Node's default) */
+export const HEADER_SIZE_MAX_BYTES = 16 * 1024;
+/** from the first byte of a request to its last (headers and body): past it, 408 and closed */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** from the first byte of a request to the end of its headers */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** how often Node looks for requests past those timeouts */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+/** an idle connection is closed after this long */
+export const CONNECTION_IDLE_TIMEOUT_MS = 30_000;
 export const HANDLER_TIMEOUT_MS = 30_000;
 export const SHUTDOWN_GRACE_MS = 10_000;
 

@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   order_submit_failed: 'bad_request',
   order_create_failed: 'bad_request',
   request_too_large: 'bad_request',
+  unsupported_encoding: 'bad_request',
+  header_too_large: 'bad_request',
   // authentication
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
@@ -77,9 +79,11 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Codes answered with another status than their type's (DR's type enum has no 413 or 422). */
+/** Codes answered with another status than their type's (DR's type enum has no 413, 415, 422 or 431). */
 const STATUS_OVERRIDES: Partial<Record<ErrorCode, number>> = {
   request_too_large: 413,
+  unsupported_encoding: 415,
+  header_too_large: 431,
   idempotency_key_reused: 422,
 };
 

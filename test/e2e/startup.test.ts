@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { storeConfig } from '../../src/config.js';
 import { SecretBox } from '../../src/lib/secret-box.js';
-import { emptyDatabase, ServeExited, type Server, serve, stop } from '../helpers/server.js';
+import { emptyDatabase, ROOT, ServeExited, type Server, serve, stop } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /**
@@ -136,3 +137,63 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+describe('npm start', () => {
+  it('runs the server as its own child process: a signal to npm stops the server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-npm-start-'));
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TRIBUTARY_DB: join(dir, 'start.db'),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: whatever it leaves behind can be killed with it
+      detached: true,
+    });
+    try {
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      child.stderr?.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 20_000);
+        const poll = setInterval(() => {
+          const match = /serving the API on (http:\/\/\S+)/.exec(out);
+          if (match && /public key/.test(out)) {
+            clearInterval(poll);
+            clearTimeout(timer);
+            resolve(match[1] as string);
+          }
+        }, 20);
+      });
+      assert.equal((await fetch(`${url}/health`)).status, 200);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      let answering = true;
+      for (let i = 0; i < 50 && answering; i++) {
+        answering = await fetch(`${url}/health`).then(
+          () => true,
+          () => false,
+        );
+        if (answering) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(answering, false, 'the server stopped with npm');
+      assert.match(out, /SIGTERM: closing/);
+    } finally {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

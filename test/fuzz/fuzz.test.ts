@@ -18,4 +18,15 @@ describe('fuzzed requests from /openapi.json', () => {
     assert.ok(report.operations >= 55, `only ${report.operations} operations in /openapi.json`);
     assert.deepEqual(report.failures, []);
   });
+
+  // PostgreSQL refuses what SQLite keeps (NUL, invalid UTF-8): a shorter run there too
+  const PG_REQUESTS = Math.ceil(REQUESTS / 5);
+  if (storeKinds().includes('postgres'))
+    it(`${PG_REQUESTS} requests (seed ${SEED + 1}, PostgreSQL): no 5xx, every 4xx DR's envelope`, async () => {
+      const report = await fuzz('postgres', SEED + 1, PG_REQUESTS);
+      process.stdout.write(
+        `# fuzz (PostgreSQL): ${report.requests} requests, seed ${report.seed}; statuses ${JSON.stringify(report.statuses)}\n`,
+      );
+      assert.deepEqual(report.failures, []);
+    });
 });

@@ -4,6 +4,7 @@
 // keys). Every answer must be < 500; every 4xx DR's error envelope with a code; every 2xx valid
 // against DR's document. Seeded: a seed reproduces a run exactly.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { ERROR_TYPES } from '../../src/domain/errors.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { checkContract } from '../helpers/contract.js';
@@ -270,6 +271,8 @@ function requestFor(
   url: string;
   headers: Record<string, string>;
   payload: string | undefined;
+  /** the bytes to send on a socket instead (a request broken on the wire) */
+  wire?: string;
 } {
   const mutation = gen.chance(0.35) ? 'none' : gen.pick(MUTATIONS);
   let url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
@@ -295,7 +298,9 @@ function requestFor(
   if (key) headers['authorization'] = key.startsWith('Basic') ? key : `Bearer ${key}`;
   if (op.path.startsWith('/payments/sources') && mutation !== 'auth' && gen.chance(0.5))
     headers['authorization'] = `Bearer ${keys.publicKey}`;
-  if (op.method !== 'GET' && gen.chance(0.05)) headers['idempotency-key'] = `fuzz-${gen.int(1000)}`;
+  // deep bodies meet the idempotency fingerprint too
+  if (op.method !== 'GET' && gen.chance(mutation === 'nested' ? 0.5 : 0.05))
+    headers['idempotency-key'] = `fuzz-${gen.int(1000)}`;
 
   let body: unknown = op.body ? valid(gen, op.body, 'body', ids) : undefined;
   if (op.body && body && typeof body === 'object' && !Array.isArray(body)) {
@@ -347,7 +352,95 @@ function requestFor(
     ]);
   if (mutation === 'empty') payload = '';
   if (headers['content-type'] === '') delete headers['content-type'];
-  return { method: op.method, url, headers, payload };
+  const request = { method: op.method, url, headers, payload };
+  return mutation === 'wire' ? { ...request, wire: wireBytes(gen, request) } : request;
+}
+
+/**
+ * The request as bytes on a socket, broken the ways only a real connection can break it (Node's
+ * HTTP parser sees them; inject does not): oversized headers and URLs, control characters,
+ * ambiguous framing, garbage request lines, repeated Idempotency-Key, compressed bodies.
+ */
+function wireBytes(
+  gen: Gen,
+  request: { method: string; url: string; headers: Record<string, string>; payload: string | undefined },
+): string {
+  const body = request.payload ?? '';
+  const lines = Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`);
+  let line = `${request.method} ${request.url} HTTP/1.1`;
+  let framing = [`Content-Length: ${Buffer.byteLength(body)}`];
+  switch (gen.int(8)) {
+    case 0:
+      lines.push(`X-Fuzz: ${'a'.repeat(gen.pick([17_000, 40_000]))}`);
+      break;
+    case 1:
+      lines.push(`X-Fuzz: a${gen.pick(['\u0001', '\u007f', '\u0000', '\u001b'])}b`);
+      break;
+    case 2:
+      framing = [
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        `Content-Length: ${Buffer.byteLength(body) + 1}`,
+      ];
+      break;
+    case 3:
+      framing = [`Content-Length: ${Buffer.byteLength(body)}`, 'Transfer-Encoding: chunked'];
+      break;
+    case 4:
+      line = gen.pick([
+        'HELLO THERE',
+        'GET',
+        `${request.method} ${request.url} HTTP/9.9`,
+        '\u0000\u0001\u0002',
+        'GET /orders HTTP/1.1 extra',
+      ]);
+      break;
+    case 5:
+      lines.push('Idempotency-Key: fuzz-a', 'Idempotency-Key: fuzz-b');
+      break;
+    case 6:
+      lines.push(`Content-Encoding: ${gen.pick(['br', 'gzip', 'deflate', 'x-custom', 'identity'])}`);
+      break;
+    default:
+      line = `${request.method} ${request.url}${request.url.includes('?') ? '&' : '?'}${Array.from({ length: gen.pick([100, 10_000]) }, (_, i) => `p${i}=1`).join('&')} HTTP/1.1`;
+      break;
+  }
+  return `${line}\r\nHost: 127.0.0.1\r\n${[...lines, ...framing, 'Connection: close'].join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Writes bytes on a new connection and reads the answer until the server closes it. */
+function overSocket(
+  port: number,
+  bytes: string,
+): Promise<{ status: number; body: string; contentType: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let data = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(new Error('no answer in 5 s')), 5_000);
+    socket.on('data', (chunk) => {
+      data = Buffer.concat([data, chunk]);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const text = data.toString('utf8');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      if (!status) {
+        reject(new Error(`no HTTP answer: ${JSON.stringify(text.slice(0, 200))}`));
+        return;
+      }
+      const split = text.indexOf('\r\n\r\n');
+      const head = text.slice(0, split);
+      let body = text.slice(split + 4);
+      if (/transfer-encoding: chunked/i.test(head))
+        body = body.replace(/^[0-9a-f]+\r\n/i, '').replace(/\r\n0\r\n\r\n$/, '');
+      resolve({
+        status: Number(status[1]),
+        body,
+        contentType: /content-type: ([^\r]*)/i.exec(head)?.[1] ?? '',
+      });
+    });
+    socket.write(bytes);
+  });
 }
 
 const MUTATIONS = [
@@ -364,6 +457,7 @@ const MUTATIONS = [
   'content-type',
   'json',
   'empty',
+  'wire',
 ] as const;
 
 const TYPES = new Set(Object.keys(ERROR_TYPES));
@@ -377,29 +471,37 @@ export async function fuzz(kind: StoreKind, seed: number, requests: number): Pro
     const operations = operationsOf(JSON.parse(docResponse.body));
     report.operations = operations.length;
     const ids = await seedObjects(t);
+    // the requests broken on the wire go over a real connection
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
     const gen = new Gen(prng(seed));
     for (let i = 0; i < requests; i++) {
       const op = operations[i % operations.length] as Operation;
       const request = requestFor(gen, op, ids, t.keys);
-      const response = await t.app.inject({
-        method: request.method as 'GET',
-        url: request.url,
-        headers: request.headers,
-        ...(request.payload === undefined ? {} : { payload: request.payload }),
-      });
+      let status: number;
+      let answer: string;
+      let contentType: unknown;
+      if (request.wire !== undefined) {
+        const response = await overSocket(port, request.wire);
+        ({ status, body: answer, contentType } = response);
+      } else {
+        const response = await t.app.inject({
+          method: request.method as 'GET',
+          url: request.url,
+          headers: request.headers,
+          ...(request.payload === undefined ? {} : { payload: request.payload }),
+        });
+        status = response.statusCode;
+        answer = response.body;
+        contentType = response.headers['content-type'];
+      }
       report.requests += 1;
-      const status = response.statusCode;
       report.statuses[status] = (report.statuses[status] ?? 0) + 1;
-      const problem = check(
-        request.method,
-        request.url,
-        status,
-        response.body,
-        response.headers['content-type'],
-      );
+      const problem = check(request.method, request.url, status, answer, contentType);
       if (problem && report.failures.length < 50)
         report.failures.push(
-          `${problem}\n  request #${i} (seed ${seed}): ${request.method} ${request.url.slice(0, 200)} ${JSON.stringify(request.headers).slice(0, 200)} ${String(request.payload).slice(0, 300)}\n  answer: ${response.body.slice(0, 300)}`,
+          `${problem}\n  request #${i} (seed ${seed}): ${request.method} ${request.url.slice(0, 200)} ${JSON.stringify(request.headers).slice(0, 200)} ${String(request.payload).slice(0, 300)}\n  answer: ${answer.slice(0, 300)}`,
         );
     }
   } finally {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, errorOf, type TestApp } from '../helpers/app.js';
 import { createCardSource, createSku, digitalCheckoutBody, readyCheckout } from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -203,7 +203,13 @@ for (const kind of storeKinds()) {
         '/checkouts',
         digitalCheckoutBody({ metadata: { a: JSON.parse(`${'{"a":'.repeat(500)}1${'}'.repeat(500)}`) } }),
       );
-      assert.deepEqual([nested.status, nested.body.errors[0].code], [400, 'invalid_metadata_value']);
+      // deeper than JSON_DEPTH_MAX: refused at the edge, naming the body
+      assert.deepEqual(errorOf(nested), [400, 'invalid_parameter', 'body']);
+      const shallow = await t.api.post(
+        '/checkouts',
+        digitalCheckoutBody({ metadata: { a: { b: { c: 1 } } } }),
+      );
+      assert.deepEqual([shallow.status, shallow.body.errors[0].code], [400, 'invalid_metadata_value']);
       const huge = await t.api.post(
         '/checkouts',
         digitalCheckoutBody({ upstreamId: 'x'.repeat(2 * 1024 * 1024) }),

@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import { IDEMPOTENCY_KEY_LENGTH_MAX, IDEMPOTENCY_WINDOW_MS } from '../../limits.js';
 import { type Deps, now } from '../../services/context.js';
 import { isRetryable } from '../../store/db-errors.js';
+import { headerValues } from '../edge.js';
 import { errorResponse } from '../error-response.js';
 
 /**
@@ -21,12 +22,16 @@ const HEADER = 'idempotency-key';
 const METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const PRINTABLE = /^[\x20-\x7e]+$/;
 
-/** The header's value: a token or a quoted string (a structured-field String), 1–255 characters. */
-export function parseIdempotencyKey(raw: string | string[] | undefined): string | undefined {
-  if (raw === undefined) return undefined;
+/**
+ * The header's value: a token or a quoted string (a structured-field String), 1–255 characters,
+ * sent once (`values` are every value sent, from the raw headers: Node would join two into one).
+ */
+export function parseIdempotencyKey(values: readonly string[]): string | undefined {
+  if (values.length === 0) return undefined;
   const invalid = (why: string) =>
     new AppError('invalid_parameter', 'Idempotency-Key', `The Idempotency-Key header ${why}.`);
-  if (Array.isArray(raw)) throw invalid('must be sent once');
+  if (values.length > 1) throw invalid('must be sent once');
+  const raw = values[0] as string;
   let key = raw.trim();
   if (key.length >= 2 && key.startsWith('"') && key.endsWith('"')) key = key.slice(1, -1);
   if (key.length === 0) throw invalid('is empty');
@@ -58,7 +63,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
 
   const wrap = (handler: RouteHandlerMethod): RouteHandlerMethod =>
     async function idempotent(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-      const key = parseIdempotencyKey(request.headers[HEADER]);
+      const key = parseIdempotencyKey(headerValues(request, HEADER));
       const caller = request.caller;
       if (key === undefined || caller === null) return handler.call(this, request, reply);
       const accountId = caller.account.id;
@@ -136,7 +141,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
   // changed the body answers 422 even when the new body would be a 400)
   app.addHook('preValidation', async (request) => {
     if (!METHODS.has(request.method) || request.routeOptions.config?.auth === 'none') return;
-    const key = parseIdempotencyKey(request.headers[HEADER]);
+    const key = parseIdempotencyKey(headerValues(request, HEADER));
     const caller = request.caller;
     if (key === undefined || caller === null) return;
     const kept = await deps.store.read((tx) => tx.idempotency.get(caller.account.id, key));
