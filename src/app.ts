@@ -82,7 +82,9 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
     // from routing to the response: past it the client gets a 503 (the work may still finish; a
     // retry with the same Idempotency-Key then gets its answer)
     handlerTimeout: HANDLER_TIMEOUT_MS,
-    return503OnClosing: true,
+    // requests that arrive while the server closes get a 503 in DR's envelope (the hook below),
+    // not Fastify's own
+    return503OnClosing: false,
     // the router's own refusals, in DR's envelope too
     frameworkErrors: (error, request, reply) => {
       const mapped =
@@ -99,6 +101,10 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   // JSON bodies: an empty body with a JSON content type is no body (DR's SDKs send exactly that
   // when attaching a source); prototype-poisoning keys are refused.
   // JSON only: any other content type is refused (400 naming Content-Type)
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
@@ -124,7 +130,11 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
 
   // before authentication and routing work: a path or query no store can keep, and compressed
   // bodies (never decoded: 415)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new AppError('server_closing', undefined, 'The server is shutting down; retry the request.');
+    }
     const refused = checkUrl(request) ?? checkContentEncoding(request);
     if (refused) throw refused;
   });
@@ -136,6 +146,9 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-dr-requestid', request.id);
+    // a request that was in flight when closing began ends its connection with its answer, so
+    // that close does not wait out the keep-alive timeout
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && reply.statusCode < 500) wake();

@@ -75,6 +75,7 @@ export const ERROR_CODES = {
   internal_error: 'internal_server_error',
   request_timeout: 'request_timeout',
   handler_timeout: 'service_unavailable',
+  server_closing: 'service_unavailable',
 } as const satisfies Record<string, ErrorType>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -256,3 +256,55 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+describe('a request that arrives while the server closes', () => {
+  it("is answered 503 in DR's envelope, not Fastify's", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const t = await buildTestApp('sqlite', {
+      beforeReady: (app) =>
+        app.get('/slow', { config: { auth: 'none' } }, async () => {
+          await held;
+          return { ok: true };
+        }),
+    });
+    try {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = t.app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const open = (first: string) => {
+        const socket = connect(port, '127.0.0.1');
+        let text = '';
+        socket.on('data', (c) => {
+          text += c.toString();
+        });
+        socket.on('error', () => undefined);
+        const ended = new Promise<string>((resolve) => socket.on('close', () => resolve(text)));
+        socket.write(first);
+        return { socket, ended };
+      };
+      // one request in flight, another one half sent, when the server starts closing
+      const inFlight = open('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+      const halfSent = open('GET /health HTTP/1.1\r\nHost: x\r\n');
+      await new Promise((r) => setTimeout(r, 100));
+      const closed = t.app.close();
+      await new Promise((r) => setTimeout(r, 50));
+      halfSent.socket.write('\r\n');
+      const late = await halfSent.ended;
+      assert.match(late, /^HTTP\/1\.1 503/, late);
+      assert.match(late, /connection: close/i);
+      const body = JSON.parse(late.slice(late.indexOf('\r\n\r\n') + 4));
+      assert.deepEqual([body.type, body.errors[0].code], ['service_unavailable', 'server_closing']);
+      release();
+      const answered = await inFlight.ended;
+      assert.match(answered, /^HTTP\/1\.1 200/);
+      assert.match(answered, /connection: close/i, 'the answer in flight closes its connection');
+      await closed;
+    } finally {
+      release();
+      await t.close().catch(() => undefined);
+    }
+  });
+});
