@@ -23,6 +23,8 @@ import { openTestStore, storeKinds } from '../helpers/stores.js';
 
 const ORDERS = 8;
 const CAPTURES_PER_ORDER = 3;
+const ROUNDS = Number(process.env['TRIBUTARY_CLOCK_RACE_ROUNDS'] ?? 5);
+const ADVANCES_AT_ONCE = 4;
 
 for (const kind of storeKinds()) {
   describe(`concurrent task runners (${kind})`, () => {
@@ -42,7 +44,7 @@ for (const kind of storeKinds()) {
     });
 
     it('two clock advances at once over orders with several pending captures each: no error, all settled', async () => {
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < ROUNDS; round++) {
         const orders: { id: string; itemId: string }[] = [];
         for (let i = 0; i < ORDERS; i++) {
           const placed = await placeOrder(t.api, t.publicApi, {
@@ -62,7 +64,7 @@ for (const kind of storeKinds()) {
           }
         }
         const calls = await Promise.all(
-          Array.from({ length: 4 }, () =>
+          Array.from({ length: ADVANCES_AT_ONCE }, () =>
             t.api.post('/test-helpers/clock/advance', { seconds: 3 }, { unchecked: true }),
           ),
         );

@@ -55,6 +55,18 @@ export class TasksRepo extends Repo {
     return (await q.execute()).map(toTask);
   }
 
+  /** Whether a task of the account is due (committed; claimed ones included). */
+  async anyDue(accountId: string, accountNowMs: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('due_at', '<=', accountNowMs)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** The orders the tasks are about (a settlement's through its operation), each once. */
   async ordersOf(tasks: readonly TaskRecord[]): Promise<string[]> {
     const orders = new Set<string>();
