@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { CARD, CHECKOUT } from './bodies.js';
 import { seedOrders } from './seed.js';
+import { measureStatements, type StepCost, statementLines } from './statements.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const execFileAsync = promisify(execFile);
@@ -339,6 +340,19 @@ async function main(): Promise<void> {
   const reads = await readsScenario(dir);
   rmSync(dir, { recursive: true, force: true });
 
+  // what each request type costs the store (in this process, after the loads)
+  process.stdout.write('statements per request: SQLite…\n');
+  const statementLifecycles = quick ? 50 : 200;
+  const statements: Record<string, Record<string, StepCost>> = {
+    sqlite: await measureStatements('sqlite', statementLifecycles),
+  };
+  if (databaseUrl) {
+    process.stdout.write('statements per request: PostgreSQL…\n');
+    const statementsUrl = await freshPostgres();
+    if (statementsUrl)
+      statements['postgres'] = await measureStatements('postgres', statementLifecycles, statementsUrl);
+  }
+
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
     cwd: root,
     encoding: 'utf8',
@@ -357,6 +371,7 @@ async function main(): Promise<void> {
     settlement,
     webhooks,
     ratioToEcho: ratio,
+    statements,
     // one entry per scenario, the same four figures each (webhooks: deliveries/s and lag)
     scenarios: {
       echo: { rps: echo['requestsPerSecond'], p50: echo['p50Ms'], p99: echo['p99Ms'], ratioToEcho: 1 },
@@ -437,6 +452,7 @@ async function main(): Promise<void> {
       ([step, s]) =>
         `  ${step.padEnd(9)} ${String(s.count).padStart(7)} requests  p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms  p99.9 ${s.p999Ms.toFixed(2)} ms`,
     ),
+    ...Object.entries(statements).flatMap(([label, costs]) => statementLines(label, costs)),
     ...(lifecycle['errorSamples'].length > 0
       ? ['error samples:', ...lifecycle['errorSamples'].map((e: string) => `  ${e}`)]
       : []),
