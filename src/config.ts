@@ -29,6 +29,8 @@ export interface ServeConfig extends StoreConfig {
   webhookPrivateAddresses: 'allow' | 'deny';
   /** TRIBUTARY_RATE_LIMIT: requests per second per API key (DR's test mode allows 25) */
   rateLimitPerSecond: number | undefined;
+  /** --processes / TRIBUTARY_PROCESSES: server processes sharing the port (PostgreSQL only) */
+  processes: number;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -44,6 +46,7 @@ export interface StoreFlags {
 export interface ServeFlags extends StoreFlags {
   port?: string | undefined;
   host?: string | undefined;
+  processes?: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -83,7 +86,18 @@ export function serveConfig(flags: ServeFlags, env: Env): ServeConfig {
     logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
     webhookPrivateAddresses: privateAddresses(env['TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES']),
     rateLimitPerSecond: rateLimit(env['TRIBUTARY_RATE_LIMIT']),
+    processes: processCount(nonEmpty(flags.processes) ?? nonEmpty(env['TRIBUTARY_PROCESSES'])),
   });
+}
+
+const PROCESSES_MAX = 64;
+
+function processCount(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > PROCESSES_MAX)
+    throw new Error(`--processes must be a whole number from 1 to ${PROCESSES_MAX}, not '${text}'`);
+  return n;
 }
 
 function rateLimit(value: string | undefined): number | undefined {

@@ -68,7 +68,19 @@ export async function serve(
   const running = { app, store, url, close };
   listening?.(running);
 
-  out(`Tributary is serving the API on ${url} (${describeStore(config)})`);
+  printBanner(out, url, describeStore(config), boot);
+
+  return running;
+}
+
+/** The lines a start prints: where it serves, the account, and the keys made now. */
+export function printBanner(
+  out: (line: string) => void,
+  url: string,
+  store: string,
+  boot: { account: { id: string }; created: boolean; newKeys: { secretKey?: string; publicKey?: string } },
+): void {
+  out(`Tributary is serving the API on ${url} (${store})`);
   out(`Test account ${boot.account.id}${boot.created ? ' (created now)' : ''}`);
   if (boot.newKeys.secretKey) out(`  secret key: ${boot.newKeys.secretKey}`);
   if (boot.newKeys.publicKey) out(`  public key: ${boot.newKeys.publicKey}`);
@@ -78,7 +90,6 @@ export async function serve(
       '  TRIBUTARY_SECRET_KEY / TRIBUTARY_PUBLIC_KEY, or make a new pair with `npx tributary keys create`.',
     );
   }
-  return running;
 }
 
 /** SIGTERM/SIGINT: stop accepting, finish what is in flight, close the store, exit. */

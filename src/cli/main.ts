@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { serveProcesses } from '../cluster.js';
 import { describeStore, type StoreFlags, serveConfig, storeConfig } from '../config.js';
 import { exitCleanlyOnSignals, serve } from '../main.js';
 import { createAccount, createKeyPair } from '../services/accounts.js';
@@ -29,11 +30,20 @@ storeOptions(
     .command('serve')
     .description('serve the API (the first start creates a test account and prints its keys)')
     .option('-p, --port <port>', 'port to listen on (env PORT)', undefined)
-    .option('--host <host>', 'interface to listen on (env HOST)', undefined),
-).action(async (flags: StoreFlags & { port?: string; host?: string }) => {
-  await serve(serveConfig(flags, process.env), print, undefined, (running) =>
-    exitCleanlyOnSignals(running, (line) => process.stderr.write(`${line}\n`)),
-  );
+    .option('--host <host>', 'interface to listen on (env HOST)', undefined)
+    .option(
+      '--processes <n>',
+      'server processes sharing the port and one PostgreSQL database (env TRIBUTARY_PROCESSES; default 1)',
+      undefined,
+    ),
+).action(async (flags: StoreFlags & { port?: string; host?: string; processes?: string }) => {
+  const config = serveConfig(flags, process.env);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (config.processes > 1) {
+    await serveProcesses(config, config.processes, print, log);
+    return;
+  }
+  await serve(config, print, undefined, (running) => exitCleanlyOnSignals(running, log));
 });
 
 const keys = program.command('keys').description('API keys');

@@ -95,6 +95,8 @@ export class DeliveryWorker {
   private again = false;
   /** the last claim found nothing due (the next one reads first) */
   private foundNothing = true;
+  /** a wake (this process appended events, a delivery ended) since the last tick */
+  private woken = false;
   private stopped = true;
 
   constructor(
@@ -119,6 +121,7 @@ export class DeliveryWorker {
 
   /** Look for due deliveries now (after events were appended or the clock moved). */
   wake(): void {
+    this.woken = true;
     if (!this.stopped) this.schedule(0);
   }
 
@@ -163,7 +166,14 @@ export class DeliveryWorker {
       // an idle worker (nothing in flight, and the last claim found nothing) reads first: woken
       // after every request, as without webhooks, it then takes no write transaction. A busy
       // one claims directly (reading first there measured a doubled delivery lag)
+      // several processes on one database: each sends what its own requests produced at once
+      // (woken), and only the leader polls for the rest (retries falling due, other processes'
+      // leftovers), so that N processes do not poll N times
+      const woken = this.woken;
+      this.woken = false;
+      const polls = woken || this.inFlight.size > 0 || (await this.deps.store.leads('deliveries'));
       const worthClaiming =
+        polls &&
         free > 0 &&
         (!this.foundNothing ||
           this.inFlight.size > 0 ||

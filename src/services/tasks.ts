@@ -206,6 +206,8 @@ export class TaskWorker {
   async sweep(): Promise<number> {
     let ran = 0;
     try {
+      // several processes on one database: the one that leads the sweep does it
+      if (!(await this.deps.store.leads('tasks'))) return 0;
       if (this.deps.clock.nowMs() - this.purgedAt >= IDEMPOTENCY_PURGE_INTERVAL_MS) {
         this.purgedAt = this.deps.clock.nowMs();
         await purgeIdempotencyKeys(this.deps);

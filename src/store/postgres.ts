@@ -7,10 +7,12 @@ import { migrate } from './migrate.js';
 import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
 import type { Database } from './schema.js';
 import { startUp } from './startup.js';
-import { type Store, Tx } from './store.js';
+import { type BackgroundJob, type Store, Tx } from './store.js';
 
 const POOL_SIZE_DEFAULT = 16;
 const STATEMENT_TIMEOUT_MS = 10_000;
+/** How often a process that does not lead a background job tries to take it over. */
+const LEADERSHIP_RETRY_MS = 2_000;
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -36,27 +38,32 @@ const types = {
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
 
+  private readonly led = new Set<BackgroundJob>();
+  private readonly triedAt = new Map<BackgroundJob, number>();
+  private leader: pg.Client | undefined;
+
   private constructor(
     private readonly db: Kysely<Database>,
     readonly pool: pg.Pool,
     private readonly box: SecretBox,
+    private readonly clientConfig: pg.ClientConfig,
   ) {}
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schemaOption = options.schema ? ` -c search_path=${options.schema}` : '';
-    const pool = new pg.Pool({
+    const clientConfig: pg.ClientConfig = {
       connectionString: options.connectionString,
-      max: options.poolSize ?? POOL_SIZE_DEFAULT,
       types,
       options: `-c statement_timeout=${STATEMENT_TIMEOUT_MS}${schemaOption}`,
-    });
+    };
+    const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? POOL_SIZE_DEFAULT });
     if (options.schema) {
       if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`bad schema name ${options.schema}`);
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db, 'postgres', Date.now);
-    const store = new PostgresStore(db, pool, options.secrets);
+    const store = new PostgresStore(db, pool, options.secrets, clientConfig);
     try {
       await store.transaction((tx) => startUp(tx, options.secrets));
     } catch (error) {
@@ -90,7 +97,48 @@ export class PostgresStore implements Store {
     return work(new Tx(this.db, 'postgres', this.box));
   }
 
+  /**
+   * Leadership of a background job: a session advisory lock (per schema and job) held on a
+   * connection of its own, so that it lasts as long as this process (PostgreSQL releases it when
+   * the process dies, and another takes over at its next try). A process that does not lead
+   * tries again every LEADERSHIP_RETRY_MS.
+   */
+  async leads(job: BackgroundJob): Promise<boolean> {
+    if (this.led.has(job)) return true;
+    const now = performance.now();
+    if (now - (this.triedAt.get(job) ?? Number.NEGATIVE_INFINITY) < LEADERSHIP_RETRY_MS) return false;
+    this.triedAt.set(job, now);
+    try {
+      this.leader ??= await this.leaderConnection();
+      const { rows } = await this.leader.query<{ led: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ':tributary:' || $1, 0)) AS led",
+        [job],
+      );
+      if (rows[0]?.led === true) this.led.add(job);
+    } catch {
+      // no connection for it now: not the leader; try again later
+    }
+    return this.led.has(job);
+  }
+
+  private async leaderConnection(): Promise<pg.Client> {
+    const client = new pg.Client(this.clientConfig);
+    const lost = () => {
+      // the locks went with the connection
+      this.led.clear();
+      if (this.leader === client) this.leader = undefined;
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    await client.connect();
+    return client;
+  }
+
   async close(): Promise<void> {
+    const leader = this.leader;
+    this.leader = undefined;
+    this.led.clear();
+    await leader?.end().catch(() => undefined);
     await this.db.destroy();
   }
 }

@@ -223,6 +223,11 @@ export class SqliteStore implements Store {
     return this.readDb.connection().execute((conn) => work(new Tx(conn, 'sqlite', this.box)));
   }
 
+  /** One process has the file: it leads everything. */
+  async leads(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     await this.readDb.destroy();
     await this.db.destroy();

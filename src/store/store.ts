@@ -33,8 +33,16 @@ export interface Store {
   scoped<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Reads that need no write lock. */
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Whether this process leads a kind of background work (the task sweep, the polling for due
+   * deliveries): one process of those sharing a PostgreSQL database does each, so that several
+   * processes do not each poll for the same work. SQLite: always (one process).
+   */
+  leads(job: BackgroundJob): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export type BackgroundJob = 'tasks' | 'deliveries';
 
 export class Tx {
   readonly accounts: AccountsRepo;
