@@ -35,8 +35,9 @@ function start(
   command: string,
   commandArgs: string[],
   env: Record<string, string>,
+  pin = true,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const [cmd, cmdArgs] = pinned(0, command, commandArgs);
+  const [cmd, cmdArgs] = pin ? pinned(0, command, commandArgs) : [command, commandArgs];
   const child = spawn(cmd, cmdArgs, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -197,11 +198,12 @@ const READS_MS = quick ? 5_000 : 10_000;
 const READS_BIG = quick ? 100_000 : 1_000_000;
 
 /** `tributary serve` on CPU 0 with the bench's keys; `store` is `--db <file>` or `--database-url <url>`. */
-function serveTributary(store: string[], env: Record<string, string> = {}) {
+function serveTributary(store: string[], env: Record<string, string> = {}, pin = true) {
   return start(
     process.execPath,
     ['bin/tributary.js', 'serve', '--host', '127.0.0.1', '--port', String(freePort()), ...store],
     { TRIBUTARY_SECRET_KEY: SECRET_KEY, TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY, LOG_LEVEL: 'warn', ...env },
+    pin,
   );
 }
 
@@ -337,6 +339,24 @@ async function main(): Promise<void> {
     lifecyclePostgres['rssMiB'] = rssMiB(pgServer.child.pid);
     await stop(pgServer.child);
   }
+
+  // 1 and then 2 server processes on one PostgreSQL database (`--processes`), the server free to
+  // use every CPU (not pinned), the load still on CPU 1
+  const processRuns: Record<string, Record<string, any>> = {};
+  for (const processes of [1, 2]) {
+    const url = await freshPostgres();
+    if (!url) break;
+    process.stdout.write(
+      `lifecycle-postgres, ${processes} process(es), unpinned: ${LIFECYCLE_MS / 1000}s…\n`,
+    );
+    const pgServer = await serveTributary(
+      ['--database-url', url, '--processes', String(processes)],
+      { TRIBUTARY_KEY_FILE: join(dir, `bench-pg-${processes}.key`) },
+      false,
+    );
+    processRuns[String(processes)] = await lifecycleLoad(pgServer.port, CONNECTIONS, LIFECYCLE_MS);
+    await stop(pgServer.child);
+  }
   const reads = await readsScenario(dir);
   rmSync(dir, { recursive: true, force: true });
 
@@ -372,6 +392,7 @@ async function main(): Promise<void> {
     webhooks,
     ratioToEcho: ratio,
     statements,
+    processes: processRuns,
     // one entry per scenario, the same four figures each (webhooks: deliveries/s and lag)
     scenarios: {
       echo: { rps: echo['requestsPerSecond'], p50: echo['p50Ms'], p99: echo['p99Ms'], ratioToEcho: 1 },
@@ -451,6 +472,10 @@ async function main(): Promise<void> {
     ...Object.entries(lifecycle['steps'] as Record<string, any>).map(
       ([step, s]) =>
         `  ${step.padEnd(9)} ${String(s.count).padStart(7)} requests  p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms  p99.9 ${s.p999Ms.toFixed(2)} ms`,
+    ),
+    ...Object.entries(processRuns).map(
+      ([n, r]) =>
+        `lifecycle-postgres with ${n} process${n === '1' ? '' : 'es'} (server unpinned): ${r['requestsPerSecond'].toFixed(0)} req/s, ${(r['requestsPerSecond'] / echo['requestsPerSecond']).toFixed(3)} × echo, p50 ${r['p50Ms'].toFixed(1)} ms, p99 ${r['p99Ms'].toFixed(1)} ms, ${r['errors']} errors`,
     ),
     ...Object.entries(statements).flatMap(([label, costs]) => statementLines(label, costs)),
     ...(lifecycle['errorSamples'].length > 0

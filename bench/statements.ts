@@ -35,7 +35,11 @@ const isSavepoint = (text: string) => /^\s*(SAVEPOINT|RELEASE|ROLLBACK TO)\b/i.t
 const isTransactionControl = (text: string) => /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(text);
 
 /** Counts every statement SQLite runs (better-sqlite3's Statement methods) and PostgreSQL gets. */
+let counting = false;
 function countStatements(): void {
+  // once per process: a second measurement must not wrap the methods again
+  if (counting) return;
+  counting = true;
   const probe = new BetterSqlite3(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
   probe.close();
