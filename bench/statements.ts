@@ -123,13 +123,14 @@ export async function measureStatements(
     if (measuring) {
       const cpu = process.cpuUsage(before.cpu);
       const after = await written();
-      const cost = (costs[step] ??= {
+      const cost = costs[step] ?? {
         requests: 0,
         statements: 0,
         savepoints: 0,
         writtenBytes: 0,
         cpuMicros: 0,
-      });
+      };
+      costs[step] = cost;
       cost.requests += 1;
       cost.statements += counter.statements - before.statements;
       cost.savepoints += counter.savepoints - before.savepoints;
