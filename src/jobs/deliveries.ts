@@ -8,6 +8,7 @@ import { newUuid } from '../lib/ids.js';
 import { signatureHeaders } from '../lib/webhook-signature.js';
 import { DEFAULT_SETTINGS, type Deps, newEvent } from '../services/context.js';
 import { detached } from '../store/ambient.js';
+import { errorCode } from '../store/db-errors.js';
 import type { DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import { eventToWire } from '../wire/event.js';
@@ -228,7 +229,11 @@ export class DeliveryWorker {
         }
       }
     } catch (error) {
-      this.deps.logger.error({ err: error }, 'claiming deliveries failed');
+      // the next tick tries again: one line, not a stack per tick
+      this.deps.logger.error(
+        { code: errorCode(error), reason: error instanceof Error ? error.message : String(error) },
+        'claiming deliveries failed; retrying on the next tick',
+      );
     } finally {
       this.ticking = false;
       this.schedule(this.again ? 0 : started > 0 ? POLL_BUSY_MS : POLL_IDLE_MS);

@@ -44,16 +44,18 @@ export async function onOrder(
   return { ...decision, view: await persistPlan(tx, deps, view, decision.plan, view.sources) };
 }
 
-/** Settles an operation with the processor's outcome (or the one a caller forces). */
+/** Settles an operation of an order with the processor's outcome (or the one a caller forces). */
 export async function settle(
   tx: Tx,
   deps: Deps,
-  operation: OperationRecord,
+  accountId: string,
+  orderId: string,
+  operationId: string,
   at: number,
   forced?: SettlementOutcome,
 ): Promise<void> {
-  await onOrder(tx, deps, operation.accountId, operation.orderId, (view) => {
-    const current = view.operations.find((o) => o.id === operation.id);
+  await onOrder(tx, deps, accountId, orderId, (view) => {
+    const current = view.operations.find((o) => o.id === operationId);
     const charge = view.charges.find((c) => c.id === current?.chargeId);
     assert(current !== undefined && charge !== undefined, 'the operation is of a charge of the order');
     const ctx = { now: at, uuid: newUuid };
@@ -75,27 +77,33 @@ export async function settle(
   });
 }
 
-async function runTask(tx: Tx, deps: Deps, task: TaskRecord, at: number): Promise<void> {
+/** Runs one task; `orderId` is the order it is about (undefined: its subject is gone). */
+async function runTask(
+  tx: Tx,
+  deps: Deps,
+  task: TaskRecord,
+  at: number,
+  orderId: string | undefined,
+): Promise<void> {
   const ctx = { now: at, uuid: newUuid };
-  switch (task.kind) {
-    case 'settle': {
-      const operation = await tx.operations.get(task.accountId, task.subjectId);
-      if (operation) await settle(tx, deps, operation, at);
-      break;
-    }
-    case 'review':
-      await onOrder(tx, deps, task.accountId, task.subjectId, (view) =>
-        decideReview(view, task.payload['outcome'] === 'block' ? 'block' : 'accept', ctx),
-      );
-      break;
-    case 'chargeback': {
-      const decision = await onOrder(tx, deps, task.accountId, task.subjectId, (view) =>
-        decideChargeback(view, ctx),
-      );
-      // an order that no longer takes a chargeback (DR would not send one) drops it
-      if (!decision.ok)
-        deps.logger.warn({ orderId: task.subjectId, code: decision.error.code }, 'chargeback dropped');
-      break;
+  if (orderId !== undefined) {
+    switch (task.kind) {
+      case 'settle':
+        await settle(tx, deps, task.accountId, orderId, task.subjectId, at);
+        break;
+      case 'review':
+        await onOrder(tx, deps, task.accountId, orderId, (view) =>
+          decideReview(view, task.payload['outcome'] === 'block' ? 'block' : 'accept', ctx),
+        );
+        break;
+      case 'chargeback': {
+        const decision = await onOrder(tx, deps, task.accountId, orderId, (view) =>
+          decideChargeback(view, ctx),
+        );
+        // an order that no longer takes a chargeback (DR would not send one) drops it
+        if (!decision.ok) deps.logger.warn({ orderId, code: decision.error.code }, 'chargeback dropped');
+        break;
+      }
     }
   }
   await tx.tasks.done(task);
@@ -108,7 +116,8 @@ async function runTask(tx: Tx, deps: Deps, task: TaskRecord, at: number): Promis
  * deadlock), then each task runs in its own savepoint (a failing task undoes only itself; the
  * ones before it commit, then its error is thrown). A deadlock or serialization failure is not a
  * task's failure: it ends the transaction, which the store runs again. Tasks that a task
- * schedules and that are already due run in the next batch.
+ * schedules and that are already due run in a later run (the sweep's next tick; a clock advance
+ * waits for them).
  */
 export async function runDueTasks(deps: Deps, accountId: string): Promise<number> {
   let ran = 0;
@@ -118,7 +127,8 @@ export async function runDueTasks(deps: Deps, accountId: string): Promise<number
       if (!account) return { done: 0, more: false, failure: undefined as unknown };
       const at = accountNow(deps.clock, account.clockOffsetMs);
       const tasks = await tx.tasks.claimDue(accountId, at, TASKS_PER_TRANSACTION_MAX);
-      await tx.orders.lockInIdOrder(accountId, await tx.tasks.ordersOf(tasks));
+      const orders = await tx.tasks.ordersOf(tasks);
+      await tx.orders.lockInIdOrder(accountId, [...new Set(orders.values())]);
       let done = 0;
       for (const task of tasks) {
         try {
@@ -126,7 +136,7 @@ export async function runDueTasks(deps: Deps, accountId: string): Promise<number
           await tx.savepoint(() =>
             // a task happens at the time it was due (never later than the clock), so that what
             // follows from it is scheduled from that moment
-            runTask(tx, deps, task, Math.min(at, Math.max(task.dueAt, task.createdAt))),
+            runTask(tx, deps, task, Math.min(at, Math.max(task.dueAt, task.createdAt)), orders.get(task.id)),
           );
         } catch (failure) {
           if (isRetryable(failure)) throw failure;
@@ -134,7 +144,9 @@ export async function runDueTasks(deps: Deps, accountId: string): Promise<number
         }
         done += 1;
       }
-      return { done, more: tasks.length === TASKS_PER_TRANSACTION_MAX || done > 0, failure: undefined };
+      // a full batch may have more behind it; tasks the batch scheduled that are due already run
+      // on the sweep's next tick, or in the clock advance's wait for what is due
+      return { done, more: tasks.length === TASKS_PER_TRANSACTION_MAX, failure: undefined };
     });
     ran += batch.done;
     if (batch.failure !== undefined) throw batch.failure;

@@ -67,24 +67,32 @@ export class TasksRepo extends Repo {
     return row !== undefined;
   }
 
-  /** The orders the tasks are about (a settlement's through its operation), each once. */
-  async ordersOf(tasks: readonly TaskRecord[]): Promise<string[]> {
-    const orders = new Set<string>();
-    const operations = new Map<string, string[]>();
+  /** The order each task is about (a settlement's through its operation), by task id. */
+  async ordersOf(tasks: readonly TaskRecord[]): Promise<Map<string, string>> {
+    const orders = new Map<string, string>();
+    const settlements = new Map<string, TaskRecord[]>();
     for (const task of tasks) {
-      if (task.kind !== 'settle') orders.add(task.subjectId);
-      else operations.set(task.accountId, [...(operations.get(task.accountId) ?? []), task.subjectId]);
+      if (task.kind !== 'settle') orders.set(task.id, task.subjectId);
+      else settlements.set(task.accountId, [...(settlements.get(task.accountId) ?? []), task]);
     }
-    for (const [accountId, ids] of operations) {
+    for (const [accountId, ofAccount] of settlements) {
       const rows = await this.db
         .selectFrom('charge_operations')
-        .select('order_id')
+        .select(['id', 'order_id'])
         .where('account_id', '=', accountId)
-        .where('id', 'in', ids)
+        .where(
+          'id',
+          'in',
+          ofAccount.map((t) => t.subjectId),
+        )
         .execute();
-      for (const row of rows) orders.add(row.order_id);
+      const orderOf = new Map(rows.map((r) => [r.id, r.order_id]));
+      for (const task of ofAccount) {
+        const orderId = orderOf.get(task.subjectId);
+        if (orderId !== undefined) orders.set(task.id, orderId);
+      }
     }
-    return [...orders];
+    return orders;
   }
 
   /** Accounts with a task due now by their own clock (real time plus the account's offset). */
