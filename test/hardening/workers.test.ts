@@ -130,3 +130,40 @@ describe('transactions run again after a deadlock or a busy database', () => {
     }
   });
 });
+
+describe('a background sweep that fails', () => {
+  it('logs one line per sweep (no stack) and leaves the task due for the next tick', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => void logged.push(JSON.parse(line)) };
+    const t = await buildTestApp('sqlite', { logger: createLogger({ level: 'warn', stream }) });
+    try {
+      // a review of an order that does not exist: the task fails every time it runs
+      await t.store.transaction((tx) =>
+        tx.tasks.schedule([
+          {
+            accountId: t.accountId,
+            id: 'task_broken',
+            kind: 'review',
+            subjectId: 'no_such_order',
+            payload: { outcome: 'accept' },
+            dueAt: 0,
+            createdAt: 0,
+          },
+        ]),
+      );
+      const worker = new TaskWorker(t.deps);
+      await worker.sweep();
+      await worker.sweep();
+      assert.equal(logged.length, 2, JSON.stringify(logged));
+      for (const line of logged) {
+        assert.equal(line['msg'], 'task sweep failed; retrying on the next tick');
+        assert.equal(line['err'], undefined, 'no error object (and so no stack)');
+        assert.equal(typeof line['reason'], 'string');
+      }
+      const still = await t.store.read((tx) => tx.tasks.ofSubject(t.accountId, 'no_such_order'));
+      assert.equal(still.length, 1, 'still due');
+    } finally {
+      await t.close();
+    }
+  });
+});
