@@ -9,7 +9,7 @@ import { signatureHeaders } from '../lib/webhook-signature.js';
 import { DEFAULT_SETTINGS, type Deps, newEvent } from '../services/context.js';
 import { detached } from '../store/ambient.js';
 import { errorCode } from '../store/db-errors.js';
-import type { DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
+import type { DeliveryAttemptRecord, DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import { eventToWire } from '../wire/event.js';
 import { webhookToWire } from '../wire/webhook.js';
@@ -80,6 +80,12 @@ interface Result {
   event: EventRecord | undefined;
   webhook: WebhookRecord | undefined;
   outcome: Outcome | undefined;
+}
+
+/** What a batch of outcomes writes together: attempts, and successes by account and time. */
+interface Written {
+  attempts: DeliveryAttemptRecord[];
+  delivered: Map<string, { accountId: string; now: number; ids: string[] }>;
 }
 
 export class DeliveryWorker {
@@ -307,7 +313,12 @@ export class DeliveryWorker {
         const batch = this.queue.splice(0, RECORD_BATCH_MAX);
         try {
           await this.deps.store.transaction(async (tx) => {
-            for (const { result } of batch) await this.record(tx, result);
+            // one INSERT for the batch's attempts, one UPDATE per account for its successes
+            const written: Written = { attempts: [], delivered: new Map() };
+            for (const { result } of batch) await this.record(tx, result, written);
+            await tx.webhooks.insertAttempts(written.attempts);
+            for (const { accountId, now, ids } of written.delivered.values())
+              await tx.webhooks.markDelivered(accountId, ids, now);
           });
           for (const b of batch) b.done();
         } catch (error) {
@@ -377,7 +388,12 @@ export class DeliveryWorker {
     }
   }
 
-  private async record(tx: Tx, { delivery, event, webhook, outcome, clockOffsetMs }: Result): Promise<void> {
+  /** Writes an outcome's rare parts now and collects its common ones in `written`. */
+  private async record(
+    tx: Tx,
+    { delivery, event, webhook, outcome, clockOffsetMs }: Result,
+    written: Written,
+  ): Promise<void> {
     const now = accountNow(this.deps.clock, clockOffsetMs);
     if (!event || !webhook || !outcome) {
       await tx.webhooks.finishAttempt({ ...delivery, state: 'cancelled', updatedAt: now });
@@ -390,7 +406,7 @@ export class DeliveryWorker {
       : nextAttemptAt(delivery.firstDueAt, delivery.nextAttemptAt, number, Math.random());
     const gone = outcome.status === 410;
     const giveUp = !delivered && (gone || next === null);
-    await tx.webhooks.insertAttempt({
+    written.attempts.push({
       accountId: delivery.accountId,
       id: newUuid(),
       deliveryId: delivery.id,
@@ -405,6 +421,13 @@ export class DeliveryWorker {
       error: outcome.error,
       outcome: delivered ? 'delivered' : 'failed',
     });
+    if (delivered) {
+      const key = `${delivery.accountId}\n${now}`;
+      const group = written.delivered.get(key) ?? { accountId: delivery.accountId, now, ids: [] };
+      group.ids.push(delivery.id);
+      written.delivered.set(key, group);
+      return;
+    }
     await tx.webhooks.finishAttempt({
       ...delivery,
       state: delivered ? 'delivered' : giveUp ? 'failed' : 'pending',

@@ -376,24 +376,48 @@ export class WebhooksRepo extends Repo {
     return Number(row.n);
   }
 
-  async insertAttempt(attempt: DeliveryAttemptRecord): Promise<void> {
+  /** Attempts, in one statement. */
+  async insertAttempts(attempts: readonly DeliveryAttemptRecord[]): Promise<void> {
+    if (attempts.length === 0) return;
     await this.db
       .insertInto('delivery_attempts')
-      .values({
-        account_id: attempt.accountId,
-        id: attempt.id,
-        delivery_id: attempt.deliveryId,
-        event_id: attempt.eventId,
-        event_type: attempt.eventType,
-        webhook_id: attempt.webhookId,
-        number: attempt.number,
-        scheduled_at: attempt.scheduledAt,
-        attempted_at: attempt.attemptedAt,
-        duration_ms: attempt.durationMs,
-        status: attempt.status,
-        error: attempt.error,
-        outcome: attempt.outcome,
-      })
+      .values(
+        attempts.map((attempt) => ({
+          account_id: attempt.accountId,
+          id: attempt.id,
+          delivery_id: attempt.deliveryId,
+          event_id: attempt.eventId,
+          event_type: attempt.eventType,
+          webhook_id: attempt.webhookId,
+          number: attempt.number,
+          scheduled_at: attempt.scheduledAt,
+          attempted_at: attempt.attemptedAt,
+          duration_ms: attempt.durationMs,
+          status: attempt.status,
+          error: attempt.error,
+          outcome: attempt.outcome,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * Deliveries of one account delivered by their next attempt (still pending, leased by this
+   * worker: their attempt count is the claimed one), in one statement.
+   */
+  async markDelivered(accountId: string, ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('deliveries')
+      .set((eb) => ({
+        state: 'delivered',
+        attempts: eb('attempts', '+', 1),
+        lease_until: 0,
+        updated_at: now,
+      }))
+      .where('account_id', '=', accountId)
+      .where('id', 'in', [...ids])
+      .where('state', '=', 'pending')
       .execute();
   }
 
