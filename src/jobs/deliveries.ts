@@ -82,6 +82,29 @@ interface Result {
   outcome: Outcome | undefined;
 }
 
+/**
+ * The start of a receiver's answer, as much as is kept: reading stops there, or once the attempt
+ * has taken DELIVERY_TIMEOUT_MS (a body that drips a chunk every few seconds does not hold an
+ * attempt open; each gap is bounded by the agent's bodyTimeout).
+ */
+async function keptBody(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  started: bigint,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    kept += chunk.length;
+    const tookMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
+    if (kept >= RESPONSE_BODY_KEPT_MAX || tookMs > DELIVERY_TIMEOUT_MS) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_BODY_KEPT_MAX);
+}
+
 /** What a batch of outcomes writes together: attempts, and successes by account and time. */
 interface Written {
   attempts: DeliveryAttemptRecord[];
@@ -117,7 +140,9 @@ export class DeliveryWorker {
       headersTimeout: DELIVERY_TIMEOUT_MS,
       bodyTimeout: DELIVERY_TIMEOUT_MS,
       maxRedirections: 0,
-      ...(this.deny ? { connect: { lookup: guardedLookup } } : {}),
+      // the agent's own timers bound every phase of an attempt (connect, headers, each body
+      // chunk): no timer of its own per attempt
+      connect: { timeout: DELIVERY_TIMEOUT_MS, ...(this.deny ? { lookup: guardedLookup } : {}) },
     } as ConstructorParameters<typeof Agent>[0]);
   }
 
@@ -363,9 +388,8 @@ export class DeliveryWorker {
         headers,
         body,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
-      const text = (await response.body.text()).slice(0, RESPONSE_BODY_KEPT_MAX);
+      const text = await keptBody(response.body, started);
       const status = response.statusCode;
       const error =
         status >= 200 && status < 300
@@ -379,6 +403,7 @@ export class DeliveryWorker {
       const timedOut =
         e.name === 'TimeoutError' ||
         e.name === 'AbortError' ||
+        e.code === 'UND_ERR_CONNECT_TIMEOUT' ||
         e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
         e.code === 'UND_ERR_BODY_TIMEOUT';
       const detail = timedOut

@@ -146,6 +146,42 @@ for (const kind of storeKinds()) {
       await t.api.delete(`/webhooks/${id}`);
     });
 
+    it('does not let a receiver that drips its answer hold an attempt open', async () => {
+      // headers at once, then a byte a second for ten seconds
+      const { createServer } = await import('node:http');
+      const dripping = createServer((request, response) => {
+        request.resume();
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        let left = 10;
+        const timer = setInterval(() => {
+          if (response.destroyed || left-- === 0) {
+            clearInterval(timer);
+            response.end();
+            return;
+          }
+          response.write('.');
+        }, 1_000);
+        response.on('close', () => clearInterval(timer));
+      });
+      await new Promise<void>((resolve) => dripping.listen(0, '127.0.0.1', resolve));
+      const port = (dripping.address() as import('node:net').AddressInfo).port;
+      try {
+        const { id } = (
+          await t.api.post('/webhooks', { types: ['customer.created'], address: `http://127.0.0.1:${port}/` })
+        ).body;
+        await t.api.post('/customers', {});
+        const started = Date.now();
+        await worker.drain();
+        const [attempt] = (await t.api.get(`/webhooks/${id}/deliveries`)).body.data;
+        assert.deepEqual([attempt.outcome, attempt.status], ['delivered', 200]);
+        assert.ok(Date.now() - started < 6_000, `recorded after ${Date.now() - started} ms`);
+        await t.api.delete(`/webhooks/${id}`);
+      } finally {
+        dripping.closeAllConnections();
+        dripping.close();
+      }
+    });
+
     it('sends nothing for a change that rolled back', async () => {
       receiver.received.length = 0;
       const { id } = (await t.api.post('/webhooks', { types: ['*'], address })).body;
