@@ -98,13 +98,15 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
 
-  // JSON bodies: an empty body with a JSON content type is no body (DR's SDKs send exactly that
-  // when attaching a source); prototype-poisoning keys are refused.
-  // JSON only: any other content type is refused (400 naming Content-Type)
+  // set once the server starts closing (the onRequest and onSend hooks below)
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
+
+  // JSON bodies: an empty body with a JSON content type is no body (DR's SDKs send exactly that
+  // when attaching a source); prototype-poisoning keys are refused.
+  // JSON only: any other content type is refused (400 naming Content-Type)
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { describeStore, type ServeConfig } from './config.js';
 import { SHUTDOWN_GRACE_MS } from './limits.js';
-import { exitCleanlyOnSignals, printBanner, serve } from './main.js';
+import { exitCleanlyOnSignals, pinnedKeys, printBanner, serve, servedUrl } from './main.js';
 import { bootstrapAccount } from './services/accounts.js';
 import { openStore } from './store/open.js';
 
@@ -32,11 +32,7 @@ export async function serveProcesses(
       '--processes needs PostgreSQL (--database-url or DATABASE_URL): a SQLite file is served by one process',
     );
   const store = await openStore(config);
-  const pinned = {
-    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
-    ...(config.publicKey ? { publicKey: config.publicKey } : {}),
-  };
-  const boot = await bootstrapAccount(store, pinned, Date.now()).finally(() => store.close());
+  const boot = await bootstrapAccount(store, pinnedKeys(config), Date.now()).finally(() => store.close());
 
   let stopping = false;
   const workers = new Set<Worker>();
@@ -62,9 +58,12 @@ export async function serveProcesses(
     });
   });
   for (let i = 0; i < processes; i++) fork();
-  const port = await listening;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  printBanner(out, `http://${host}:${port}`, `${describeStore(config)}, ${processes} processes`, boot);
+  printBanner(
+    out,
+    servedUrl(config, await listening),
+    `${describeStore(config)}, ${processes} processes`,
+    boot,
+  );
 
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

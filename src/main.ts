@@ -28,11 +28,7 @@ export async function serve(
 ): Promise<Running> {
   const log = logger ?? createLogger({ level: config.logLevel, destination: 2 });
   const store = await openStore(config);
-  const pinned = {
-    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
-    ...(config.publicKey ? { publicKey: config.publicKey } : {}),
-  };
-  const boot = await bootstrapAccount(store, pinned, Date.now());
+  const boot = await bootstrapAccount(store, pinnedKeys(config), Date.now());
   const deps = {
     store,
     processor: new Simulator(),
@@ -52,8 +48,7 @@ export async function serve(
   worker.start();
   deliveries.start();
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  const url = servedUrl(config, typeof address === 'object' && address ? address.port : config.port);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -71,6 +66,19 @@ export async function serve(
   printBanner(out, url, describeStore(config), boot);
 
   return running;
+}
+
+/** The API keys pinned through the environment (added to the first account when new). */
+export function pinnedKeys(config: ServeConfig): { secretKey?: string; publicKey?: string } {
+  return {
+    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+    ...(config.publicKey ? { publicKey: config.publicKey } : {}),
+  };
+}
+
+/** The address a client uses for a server listening on `port` (a wildcard host: localhost). */
+export function servedUrl(config: ServeConfig, port: number): string {
+  return `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
 }
 
 /** The lines a start prints: where it serves, the account, and the keys made now. */

@@ -5,10 +5,10 @@ import { isDeniedAddress } from '../domain/webhook/address.js';
 import { DELIVERY_TIMEOUT_MS, nextAttemptAt } from '../domain/webhook/schedule.js';
 import { accountNow } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
+import { errorSummary } from '../lib/logger.js';
 import { signatureHeaders } from '../lib/webhook-signature.js';
 import { DEFAULT_SETTINGS, type Deps, newEvent } from '../services/context.js';
 import { detached } from '../store/ambient.js';
-import { errorCode } from '../store/db-errors.js';
 import type { DeliveryAttemptRecord, DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import { eventToWire } from '../wire/event.js';
@@ -261,10 +261,7 @@ export class DeliveryWorker {
       }
     } catch (error) {
       // the next tick tries again: one line, not a stack per tick
-      this.deps.logger.error(
-        { code: errorCode(error), reason: error instanceof Error ? error.message : String(error) },
-        'claiming deliveries failed; retrying on the next tick',
-      );
+      this.deps.logger.error(errorSummary(error), 'claiming deliveries failed; retrying on the next tick');
     } finally {
       this.ticking = false;
       this.schedule(this.again ? 0 : started > 0 ? POLL_BUSY_MS : POLL_IDLE_MS);

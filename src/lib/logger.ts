@@ -28,4 +28,17 @@ export function createLogger(
   return pino(config, options.stream ?? pino.destination({ fd: options.destination ?? 1, sync: false }));
 }
 
+/**
+ * An error as one log line's fields (its code and message, no stack): for background loops that
+ * retry on their next tick and must not log a stack trace every time.
+ */
+export function errorSummary(error: unknown): { code?: string; reason: string } {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  return {
+    ...(code === undefined ? {} : { code }),
+    reason: error instanceof Error ? error.message : String(error),
+  };
+}
+
 export type { Logger };

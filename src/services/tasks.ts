@@ -5,8 +5,9 @@ import { decideSettlement, type SettlementOutcome } from '../domain/order/settle
 import { assert } from '../lib/assert.js';
 import { accountNow } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
-import { errorCode, isRetryable } from '../store/db-errors.js';
-import type { AccountRecord, OperationRecord, TaskRecord } from '../store/records.js';
+import { errorSummary } from '../lib/logger.js';
+import { isRetryable } from '../store/db-errors.js';
+import type { AccountRecord, TaskRecord } from '../store/records.js';
 import { pause } from '../store/retry.js';
 import type { Tx } from '../store/store.js';
 import type { OrderView } from '../wire/order.js';
@@ -230,10 +231,7 @@ export class TaskWorker {
       for (const accountId of accounts) ran += await runDueTasks(this.deps, accountId);
     } catch (error) {
       // what is left stays due and the next tick tries again: one line, not a stack per tick
-      this.deps.logger.error(
-        { code: errorCode(error), reason: error instanceof Error ? error.message : String(error) },
-        'task sweep failed; retrying on the next tick',
-      );
+      this.deps.logger.error(errorSummary(error), 'task sweep failed; retrying on the next tick');
     }
     return ran;
   }

@@ -3,7 +3,7 @@ import { AppError } from '../domain/errors.js';
 /** Database errors are translated here and nowhere else. */
 
 /** The driver's error code (`40P01`, `SQLITE_BUSY`, …), if the error has one. */
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 

@@ -40,7 +40,8 @@ export class PostgresStore implements Store {
 
   private readonly led = new Set<BackgroundJob>();
   private readonly triedAt = new Map<BackgroundJob, number>();
-  private leader: pg.Client | undefined;
+  /** the connection that holds the leadership locks (a promise: concurrent first calls share it) */
+  private leader: Promise<pg.Client> | undefined;
 
   private constructor(
     private readonly db: Kysely<Database>,
@@ -109,8 +110,8 @@ export class PostgresStore implements Store {
     if (now - (this.triedAt.get(job) ?? Number.NEGATIVE_INFINITY) < LEADERSHIP_RETRY_MS) return false;
     this.triedAt.set(job, now);
     try {
-      this.leader ??= await this.leaderConnection();
-      const { rows } = await this.leader.query<{ led: boolean }>(
+      this.leader ??= this.leaderConnection();
+      const { rows } = await (await this.leader).query<{ led: boolean }>(
         "SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ':tributary:' || $1, 0)) AS led",
         [job],
       );
@@ -123,22 +124,23 @@ export class PostgresStore implements Store {
 
   private async leaderConnection(): Promise<pg.Client> {
     const client = new pg.Client(this.clientConfig);
+    const connected = client.connect().then(() => client);
     const lost = () => {
       // the locks went with the connection
       this.led.clear();
-      if (this.leader === client) this.leader = undefined;
+      if (this.leader === connected) this.leader = undefined;
     };
     client.on('error', lost);
     client.on('end', lost);
-    await client.connect();
-    return client;
+    connected.catch(lost);
+    return connected;
   }
 
   async close(): Promise<void> {
     const leader = this.leader;
     this.leader = undefined;
     this.led.clear();
-    await leader?.end().catch(() => undefined);
+    await leader?.then((client) => client.end()).catch(() => undefined);
     await this.db.destroy();
   }
 }

@@ -4,12 +4,12 @@
 // keys). Every answer must be < 500; every 4xx DR's error envelope with a code; every 2xx valid
 // against DR's document. Seeded: a seed reproduces a run exactly.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { ERROR_TYPES } from '../../src/domain/errors.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { checkContract } from '../helpers/contract.js';
 import { CARDS, createCardSource, digitalCheckoutBody, placeOrder, SKU } from '../helpers/fixtures.js';
 import { prng } from '../helpers/prng.js';
+import { sendRaw } from '../helpers/raw-http.js';
 import type { StoreKind } from '../helpers/stores.js';
 
 type Schema = any;
@@ -407,42 +407,6 @@ function wireBytes(
   return `${line}\r\nHost: 127.0.0.1\r\n${[...lines, ...framing, 'Connection: close'].join('\r\n')}\r\n\r\n${body}`;
 }
 
-/** Writes bytes on a new connection and reads the answer until the server closes it. */
-function overSocket(
-  port: number,
-  bytes: string,
-): Promise<{ status: number; body: string; contentType: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let data = Buffer.alloc(0);
-    const timer = setTimeout(() => socket.destroy(new Error('no answer in 5 s')), 5_000);
-    socket.on('data', (chunk) => {
-      data = Buffer.concat([data, chunk]);
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const text = data.toString('utf8');
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      if (!status) {
-        reject(new Error(`no HTTP answer: ${JSON.stringify(text.slice(0, 200))}`));
-        return;
-      }
-      const split = text.indexOf('\r\n\r\n');
-      const head = text.slice(0, split);
-      let body = text.slice(split + 4);
-      if (/transfer-encoding: chunked/i.test(head))
-        body = body.replace(/^[0-9a-f]+\r\n/i, '').replace(/\r\n0\r\n\r\n$/, '');
-      resolve({
-        status: Number(status[1]),
-        body,
-        contentType: /content-type: ([^\r]*)/i.exec(head)?.[1] ?? '',
-      });
-    });
-    socket.write(bytes);
-  });
-}
-
 const MUTATIONS = [
   'path',
   'query',
@@ -483,7 +447,7 @@ export async function fuzz(kind: StoreKind, seed: number, requests: number): Pro
       let answer: string;
       let contentType: unknown;
       if (request.wire !== undefined) {
-        const response = await overSocket(port, request.wire);
+        const response = await sendRaw(port, request.wire);
         ({ status, body: answer, contentType } = response);
       } else {
         const response = await t.app.inject({

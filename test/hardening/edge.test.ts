@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { REQUEST_TIMEOUT_MS } from '../../src/limits.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { digitalCheckoutBody } from '../helpers/fixtures.js';
+import { sendRaw } from '../helpers/raw-http.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /**
@@ -12,56 +13,13 @@ import { storeKinds } from '../helpers/stores.js';
  * envelope with a type, a code, a message and the offending parameter.
  */
 
-interface RawAnswer {
-  status: number;
-  headers: string;
-  body: any;
-  /** the server closed the connection */
-  closed: boolean;
-  ms: number;
+/** An answer over a raw socket, its body parsed as JSON. */
+async function raw(port: number, bytes: string | Buffer, waitMs = 3_000) {
+  const answer = await sendRaw(port, bytes, waitMs);
+  return { ...answer, body: answer.body ? JSON.parse(answer.body) : undefined };
 }
 
-/** Writes `bytes` on a new connection; reads until the server closes it or `waitMs` pass. */
-function raw(port: number, bytes: string | Buffer, waitMs = 3_000): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const socket = connect(port, '127.0.0.1');
-    let data = Buffer.alloc(0);
-    let closed = false;
-    const finish = () => {
-      clearTimeout(timer);
-      const text = data.toString('utf8');
-      const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      if (!match) {
-        reject(new Error(`no HTTP answer (${closed ? 'closed' : 'open'}): ${JSON.stringify(text)}`));
-        return;
-      }
-      const split = text.indexOf('\r\n\r\n');
-      const head = text.slice(0, split);
-      let body = text.slice(split + 4);
-      if (/transfer-encoding: chunked/i.test(head))
-        body = body.replace(/^[0-9a-f]+\r\n/i, '').replace(/\r\n0\r\n\r\n$/, '');
-      resolve({
-        status: Number(match[1]),
-        headers: head,
-        body: body ? JSON.parse(body) : undefined,
-        closed,
-        ms: Date.now() - started,
-      });
-      socket.destroy();
-    };
-    const timer = setTimeout(finish, waitMs);
-    socket.on('data', (chunk) => {
-      data = Buffer.concat([data, chunk]);
-    });
-    socket.on('close', () => {
-      closed = true;
-      finish();
-    });
-    socket.on('error', () => undefined);
-    socket.write(bytes);
-  });
-}
+type RawAnswer = Awaited<ReturnType<typeof raw>>;
 
 function assertEnvelope(answer: RawAnswer, status: number, code: string, parameter: string) {
   assert.equal(answer.status, status, JSON.stringify(answer.body));

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { STARTUP_LOCK_KEY } from '../migrate.js';
+import { lockStartup } from '../migrate.js';
 import { Repo } from './base.js';
 
 /** Facts about the store itself, and the lock that start-up work takes. */
@@ -10,7 +9,7 @@ export class SettingsRepo extends Repo {
    * work one after another. SQLite's write transaction is already alone.
    */
   async lockStartup(): Promise<void> {
-    if (this.locks) await sql`SELECT pg_advisory_xact_lock(${STARTUP_LOCK_KEY})`.execute(this.db);
+    await lockStartup(this.db, this.dialect);
   }
 
   async get(name: string): Promise<string | undefined> {

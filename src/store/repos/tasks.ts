@@ -73,7 +73,8 @@ export class TasksRepo extends Repo {
     const settlements = new Map<string, TaskRecord[]>();
     for (const task of tasks) {
       if (task.kind !== 'settle') orders.set(task.id, task.subjectId);
-      else settlements.set(task.accountId, [...(settlements.get(task.accountId) ?? []), task]);
+      else if (settlements.has(task.accountId)) settlements.get(task.accountId)?.push(task);
+      else settlements.set(task.accountId, [task]);
     }
     for (const [accountId, ofAccount] of settlements) {
       const rows = await this.db
