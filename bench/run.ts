@@ -150,7 +150,10 @@ function pendingCaptures(dbPath: string): { captures: number; pending: number } 
   try {
     return db
       .prepare(
-        "SELECT count(*) AS captures, coalesce(sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS pending FROM charge_operations WHERE kind = 'capture'",
+        `SELECT count(*) AS captures,
+           coalesce(sum(CASE WHEN json_extract(op.value, '$.state') = 'pending' THEN 1 ELSE 0 END), 0) AS pending
+         FROM orders, json_each(orders.document, '$.operations') op
+         WHERE json_extract(op.value, '$.kind') = 'capture'`,
       )
       .get() as { captures: number; pending: number };
   } finally {

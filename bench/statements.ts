@@ -31,6 +31,13 @@ export interface StepCost {
 }
 
 const counter = { statements: 0, savepoints: 0, probing: false };
+/** `--trace`: every statement of the last measured lifecycle, by request type, on stderr */
+const tracing = process.argv.includes('--trace');
+let traceStep = '';
+const trace = (text: string) => {
+  if (tracing && traceStep)
+    process.stderr.write(`  [${traceStep}] ${text.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+};
 const isSavepoint = (text: string) => /^\s*(SAVEPOINT|RELEASE|ROLLBACK TO)\b/i.test(text);
 const isTransactionControl = (text: string) => /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(text);
 
@@ -47,7 +54,10 @@ function countStatements(): void {
     const original = proto[method] as (...args: unknown[]) => unknown;
     proto[method] = function (this: { source: string }, ...args: unknown[]) {
       if (isSavepoint(this.source)) counter.savepoints += 1;
-      else if (!isTransactionControl(this.source)) counter.statements += 1;
+      else if (!isTransactionControl(this.source)) {
+        counter.statements += 1;
+        trace(this.source);
+      }
       return original.apply(this, args);
     };
   }
@@ -58,7 +68,10 @@ function countStatements(): void {
     if (counter.probing) {
       // the measurement's own query
     } else if (isSavepoint(text)) counter.savepoints += 1;
-    else if (!isTransactionControl(text)) counter.statements += 1;
+    else if (!isTransactionControl(text)) {
+      counter.statements += 1;
+      trace(text);
+    }
     return query.apply(this, args);
   } as typeof pg.Client.prototype.query;
 }
@@ -117,9 +130,12 @@ export async function measureStatements(
     }
   };
   let measuring = false;
+  let lastLifecycle = false;
   const measure = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
     const before = { ...counter, written: await written(), cpu: process.cpuUsage() };
+    traceStep = measuring && lastLifecycle ? step : '';
     const value = await work();
+    traceStep = '';
     if (measuring) {
       const cpu = process.cpuUsage(before.cpu);
       const after = await written();
@@ -164,6 +180,7 @@ export async function measureStatements(
     const warmup = Math.min(20, Math.ceil(lifecycles / 5));
     for (let i = 0; i < warmup + lifecycles; i++) {
       measuring = i >= warmup;
+      lastLifecycle = i === warmup + lifecycles - 1;
       const checkout = await call('checkout', 'POST', '/checkouts', keys.secretKey, CHECKOUT);
       const source = await call('source', 'POST', '/payments/sources', keys.publicKey, CARD);
       await call('attach', 'POST', `/checkouts/${checkout.id}/sources/${source.id}`, keys.secretKey);

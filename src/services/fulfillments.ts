@@ -15,7 +15,7 @@ import { fulfillmentToWire, type OrderView } from '../wire/order.js';
 import { type Caller, type Deps, newEvent, now } from './context.js';
 import { parseQuantity, validateMetadata } from './input.js';
 import { persistPlan } from './order-plan.js';
-import { loadOrderView, loadOrderViews } from './order-view.js';
+import { loadOrderViews } from './order-view.js';
 
 export { REAUTHORIZATION_FAILED } from '../domain/order/fulfill.js';
 
@@ -94,9 +94,11 @@ export async function getFulfillment(
   id: string,
 ): Promise<{ fulfillment: FulfillmentRecord; view: OrderView }> {
   return deps.store.read(async (tx) => {
-    const fulfillment = await tx.fulfillments.get(caller.account.id, id);
-    if (!fulfillment) throw notFound('id', `Fulfillment '${id}' not found.`);
-    return { fulfillment, view: await loadOrderView(tx, caller.account.id, fulfillment.orderId) };
+    const found = await tx.fulfillments.get(caller.account.id, id);
+    if (!found) throw notFound('id', `Fulfillment '${id}' not found.`);
+    const [view] = await loadOrderViews(tx, caller.account.id, [found.order]);
+    if (!view) throw notFound('id', `Fulfillment '${id}' not found.`);
+    return { fulfillment: found.fulfillment, view };
   });
 }
 
@@ -119,8 +121,9 @@ export async function updateFulfillment(
   const at = now(deps, caller);
   const metadata = validateMetadata(input.metadata);
   return deps.store.transaction(async (tx) => {
-    const current = await tx.fulfillments.get(caller.account.id, id);
-    if (!current) throw notFound('id', `Fulfillment '${id}' not found.`);
+    const found = await tx.fulfillments.get(caller.account.id, id, { lock: true });
+    if (!found) throw notFound('id', `Fulfillment '${id}' not found.`);
+    const current = found.fulfillment;
     (input.items ?? []).forEach((entry, i) => {
       if (!current.items.some((item) => item.itemId === String(entry.itemId))) {
         throw unknownReference(`items[${i}].itemId`, `Fulfillment '${id}' has no item '${entry.itemId}'.`);
@@ -134,7 +137,10 @@ export async function updateFulfillment(
       metadata: metadata === undefined ? current.metadata : metadata,
       updatedAt: at,
     };
-    await tx.fulfillments.updateTracking(updated);
+    await tx.orders.save(found.order, {
+      ...found.order,
+      fulfillments: found.order.fulfillments.map((f) => (f.id === id ? updated : f)),
+    });
     const { events } = move(FULFILLMENT_MACHINE, 'created', 'update', 'created');
     await tx.events.append(
       events.map((type) => newEvent(caller.account.id, type, fulfillmentToWire(updated), at)),

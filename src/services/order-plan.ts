@@ -8,8 +8,8 @@ import { chargeToWire, fulfillmentToWire, type OrderView, orderToWire, refundToW
 import { type Deps, newEvent } from './context.js';
 
 /**
- * Persists a decision's plan: writes what changed between the order as it was read and as the
- * plan leaves it (each row update checks the state it was read in), records the authorizations,
+ * Persists a decision's plan: writes the order as the plan leaves it (one row, guarded by the
+ * version it was read at, and the index rows of its new parts), records the authorizations,
  * hands new operations to the processor and schedules their settlement, schedules the plan's
  * tasks, and appends its events with the objects as the plan leaves them — all in the caller's
  * transaction. It decides nothing.
@@ -23,8 +23,8 @@ export async function persistPlan(
 ): Promise<OrderView> {
   const next = plan.next;
   const at = plan.at;
-  if (before) await writeChanges(tx, before, next);
-  else await tx.orders.insert(next.order, next.items, next.charges);
+  if (before) await tx.orders.save(before, next);
+  else await tx.orders.insert(next);
   for (const authorization of plan.authorizations) await tx.operations.insertAuthorization(authorization);
 
   const planned: PlannedTask[] = [...plan.tasks];
@@ -91,54 +91,4 @@ export function renderEvents(view: OrderView, plan: Plan): EventRecord[] {
     return object;
   };
   return plan.events.map((e) => newEvent(view.order.accountId, e.type, objectOf(e.about), plan.at));
-}
-
-/** Writes the rows that differ (a decision replaces exactly the records it changes). */
-async function writeChanges(tx: Tx, before: Order, next: Order): Promise<void> {
-  const b = before.order;
-  const n = next.order;
-  if (n !== b) {
-    if (n.state !== b.state || n.fraudState !== b.fraudState || n.stateTransitions !== b.stateTransitions)
-      await tx.orders.moveOrder(n, b.state, n);
-    if (
-      n.upstreamId !== b.upstreamId ||
-      n.metadata !== b.metadata ||
-      n.requestToBeForgotten !== b.requestToBeForgotten
-    )
-      await tx.orders.updateAttributes(n);
-  }
-  const items = new Map(before.items.map((i) => [i.id, i]));
-  for (const item of next.items) {
-    const was = items.get(item.id);
-    assert(was !== undefined, 'a decision never adds items to an order');
-    if (item !== was) await tx.orders.updateItemProgress(n.accountId, item, was.state);
-  }
-  const charges = new Map(before.charges.map((c) => [c.id, c]));
-  for (const charge of next.charges) {
-    const was = charges.get(charge.id);
-    assert(was !== undefined, 'a decision never adds charges to an order');
-    if (charge === was) continue;
-    if (charge.state !== was.state) await tx.orders.moveCharge(charge, was.state, charge.updatedAt);
-    if (
-      charge.authorizationId !== was.authorizationId ||
-      charge.authorizationExpiresAt !== was.authorizationExpiresAt ||
-      charge.reauthorizationOverride !== was.reauthorizationOverride
-    )
-      await tx.orders.updateAuthorization(charge);
-  }
-  const operations = new Map(before.operations.map((o) => [o.id, o]));
-  const added = next.operations.filter((o) => !operations.has(o.id));
-  await tx.operations.insert(added);
-  for (const op of next.operations) {
-    const was = operations.get(op.id);
-    if (was && op !== was && op.state !== was.state) await tx.operations.settle(op, op.updatedAt);
-  }
-  const fulfillments = new Set(before.fulfillments.map((f) => f.id));
-  for (const f of next.fulfillments) if (!fulfillments.has(f.id)) await tx.fulfillments.insert(f);
-  const refunds = new Map(before.refunds.map((r) => [r.id, r]));
-  for (const refund of next.refunds) {
-    const was = refunds.get(refund.id);
-    if (!was) await tx.refunds.insert(refund);
-    else if (refund.state !== was.state) await tx.refunds.finish(refund, refund.updatedAt);
-  }
 }

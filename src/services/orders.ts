@@ -218,10 +218,9 @@ export async function getCharge(
   id: string,
 ): Promise<{ charge: ChargeRecord; operations: readonly OperationRecord[] }> {
   return deps.store.read(async (tx) => {
-    const charge = await tx.orders.charge(caller.account.id, id);
-    if (!charge) throw notFound('id', `Charge '${id}' not found.`);
-    const operations =
-      (await tx.operations.ofOrders(caller.account.id, [charge.orderId])).get(charge.orderId) ?? [];
-    return { charge, operations };
+    const order = await tx.orders.ofPart(caller.account.id, 'charge', id);
+    const charge = order?.charges.find((c) => c.id === id);
+    if (!order || !charge) throw notFound('id', `Charge '${id}' not found.`);
+    return { charge, operations: order.operations };
   });
 }

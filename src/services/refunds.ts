@@ -11,7 +11,7 @@ import { type OrderView, refundToWire } from '../wire/order.js';
 import { type Caller, type Deps, newEvent, now } from './context.js';
 import { parseAmount, parseQuantity, validateMetadata } from './input.js';
 import { persistPlan } from './order-plan.js';
-import { loadOrderView, loadOrderViews } from './order-view.js';
+import { loadOrderViews } from './order-view.js';
 
 const given = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
 
@@ -68,9 +68,9 @@ export async function createRefund(
     const [view] = await loadOrderViews(tx, accountId, [order]);
     if (!view) throw unknownReference('orderId', `Order '${orderId}' not found.`);
     // amounts are read in the order's currency: a request in another one is refused before that
-    if (input.currency !== order.currency)
+    if (input.currency !== order.order.currency)
       throw invalidParameter('currency', `Currency ${input.currency} is not supported.`);
-    const command = commandOf(input, order.currency, metadata);
+    const command = commandOf(input, order.order.currency, metadata);
     const decision = decideRefund(view, command, { now: at, uuid: newUuid });
     if (!decision.ok) throw decision.error;
     const next = await persistPlan(tx, deps, view, decision.plan, view.sources);
@@ -86,9 +86,11 @@ export async function getRefund(
   id: string,
 ): Promise<{ refund: RefundRecord; view: OrderView }> {
   return deps.store.read(async (tx) => {
-    const refund = await tx.refunds.get(caller.account.id, id);
-    if (!refund) throw notFound('id', `Refund '${id}' not found.`);
-    return { refund, view: await loadOrderView(tx, caller.account.id, refund.orderId) };
+    const found = await tx.refunds.get(caller.account.id, id);
+    if (!found) throw notFound('id', `Refund '${id}' not found.`);
+    const [view] = await loadOrderViews(tx, caller.account.id, [found.order]);
+    if (!view) throw notFound('id', `Refund '${id}' not found.`);
+    return { refund: found.refund, view };
   });
 }
 
@@ -101,15 +103,18 @@ export async function updateRefund(
   const at = now(deps, caller);
   const metadata = validateMetadata(input.metadata);
   return deps.store.transaction(async (tx) => {
-    const current = await tx.refunds.get(caller.account.id, id, { lock: true });
-    if (!current) throw notFound('id', `Refund '${id}' not found.`);
+    const found = await tx.refunds.get(caller.account.id, id, { lock: true });
+    if (!found) throw notFound('id', `Refund '${id}' not found.`);
+    const current = found.refund;
     const refund = {
       ...current,
       metadata: metadata === undefined ? current.metadata : metadata,
       updatedAt: at,
     };
-    await tx.refunds.updateMetadata(refund, at);
-    const view = await loadOrderView(tx, caller.account.id, refund.orderId);
+    const next = { ...found.order, refunds: found.order.refunds.map((r) => (r.id === id ? refund : r)) };
+    await tx.orders.save(found.order, next);
+    const [view] = await loadOrderViews(tx, caller.account.id, [next]);
+    if (!view) throw notFound('id', `Refund '${id}' not found.`);
     const { events } = move(REFUND_MACHINE, current.state, 'update', current.state);
     await tx.events.append(
       events.map((type) => newEvent(caller.account.id, type, refundToWire(refund, view), at)),
@@ -127,11 +132,12 @@ export async function listRefunds(
   const accountId = caller.account.id;
   return deps.store.read(async (tx) => {
     const result = await tx.refunds.list(accountId, filters, page);
-    const orderIds = [...new Set(result.data.map((r) => r.orderId))];
-    const orders = (await tx.orders.list(accountId, { ids: orderIds }, { limit: orderIds.length || 1 })).data;
-    const views = new Map((await loadOrderViews(tx, accountId, orders)).map((v) => [v.order.id, v]));
+    const orders = new Map(result.data.map(({ order }) => [order.order.id, order]));
+    const views = new Map(
+      (await loadOrderViews(tx, accountId, [...orders.values()])).map((v) => [v.order.id, v]),
+    );
     return {
-      data: result.data.flatMap((refund) => {
+      data: result.data.flatMap(({ refund }) => {
         const view = views.get(refund.orderId);
         return view ? [{ refund, view }] : [];
       }),

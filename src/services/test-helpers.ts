@@ -66,9 +66,9 @@ async function onChargeOrder(
       if (operation?.kind !== 'capture') throw notFound('id', `Capture '${find.operationId}' not found.`);
       chargeId = operation.chargeId;
     }
-    const charge = await tx.orders.charge(accountId, chargeId);
-    if (!charge) throw notFound('id', `Charge '${chargeId}' not found.`);
-    const decision = await onOrder(tx, deps, accountId, charge.orderId, (view) =>
+    const order = await tx.orders.ofPart(accountId, 'charge', chargeId);
+    if (!order) throw notFound('id', `Charge '${chargeId}' not found.`);
+    const decision = await onOrder(tx, deps, accountId, order.order.id, (view) =>
       decide(view, { now: at, uuid: newUuid }),
     );
     if (!decision.ok || !decision.view)

@@ -193,61 +193,41 @@ export interface OrdersTable extends TotalsColumns {
   metadata: Json | null;
   created_at: number;
   updated_at: number;
+  /**
+   * The rest of the aggregate (migration 8): items, charges, operations, fulfillments and refunds
+   * as JSON (store/repos/order-document.ts), money in integer minor units.
+   */
+  document: Json;
+  /** incremented by every write of the aggregate; a write names the version it read */
+  version: number;
 }
 
-export interface OrderItemsTable extends LineColumns {
+/**
+ * One row per sub-resource of an order (item, charge, operation, fulfillment, a fulfillment's
+ * item, refund): its id leads to its order, and the lists of fulfillments and refunds page and
+ * filter here. The record itself is in the order's document.
+ */
+export interface OrderPartsTable {
   seq: Generated<number>;
   account_id: string;
-  order_id: string;
-  id: string;
-  state: string;
-  state_transitions: Json;
-  fulfilled_quantity: number;
-  cancelled_quantity: number;
-}
-
-export interface ChargesTable {
-  seq: Generated<number>;
-  account_id: string;
+  kind: OrderPartKind;
   id: string;
   order_id: string;
-  source_id: string;
-  session_id: string;
-  currency: string;
-  amount_minor: number;
-  state: string;
-  type: string;
-  scenario_id: string;
-  authorization_id: string | null;
-  authorized_at: number | null;
-  authorization_expires_at: number | null;
-  failure_code: string | null;
-  failure_message: string | null;
+  /** a fulfillment item's fulfillment */
+  parent_id: string | null;
+  /** items and fulfillment items */
+  sku_id: string | null;
+  /** refunds */
+  state: string | null;
+  reason: string | null;
+  failure_reason: string | null;
+  /** fulfillments */
+  tracking_company: string | null;
+  tracking_number: string | null;
   created_at: number;
-  updated_at: number;
-  role: string;
-  reauthorization_override: string | null;
 }
 
-export interface ChargeOperationsTable {
-  seq: Generated<number>;
-  account_id: string;
-  id: string;
-  charge_id: string;
-  order_id: string;
-  kind: string;
-  amount_minor: number;
-  state: string;
-  /** by order line and component (JSON); null for operations written before migration 6 */
-  parts: Json | null;
-  fulfillment_id: string | null;
-  refund_id: string | null;
-  forced: Flag;
-  failure_code: string | null;
-  failure_message: string | null;
-  created_at: number;
-  updated_at: number;
-}
+export type OrderPartKind = 'item' | 'charge' | 'operation' | 'fulfillment' | 'fulfillment_item' | 'refund';
 
 export interface ChargeAuthorizationsTable {
   seq: Generated<number>;
@@ -259,51 +239,6 @@ export interface ChargeAuthorizationsTable {
   attempt_id: string | null;
   expires_at: number | null;
   created_at: number;
-}
-
-export interface FulfillmentsTable {
-  seq: Generated<number>;
-  account_id: string;
-  id: string;
-  order_id: string;
-  shipment_id: string | null;
-  tracking_company: string | null;
-  tracking_number: string | null;
-  tracking_url: string | null;
-  metadata: Json | null;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface FulfillmentItemsTable {
-  seq: Generated<number>;
-  account_id: string;
-  fulfillment_id: string;
-  position: number;
-  item_id: string;
-  sku_id: string | null;
-  shipment_item_id: string | null;
-  quantity: number;
-  cancel_quantity: number;
-  capture_minor: number;
-  cancel_minor: number;
-}
-
-export interface RefundsTable {
-  seq: Generated<number>;
-  account_id: string;
-  id: string;
-  order_id: string;
-  currency: string;
-  type: string | null;
-  reason: string | null;
-  amount_minor: number;
-  state: string;
-  failure_reason: string | null;
-  items: Json;
-  metadata: Json | null;
-  created_at: number;
-  updated_at: number;
 }
 
 export interface TasksTable {
@@ -408,13 +343,8 @@ export interface Database {
   checkout_items: CheckoutItemsTable;
   checkout_sources: CheckoutSourcesTable;
   orders: OrdersTable;
-  order_items: OrderItemsTable;
-  charges: ChargesTable;
-  charge_operations: ChargeOperationsTable;
+  order_parts: OrderPartsTable;
   charge_authorizations: ChargeAuthorizationsTable;
-  fulfillments: FulfillmentsTable;
-  fulfillment_items: FulfillmentItemsTable;
-  refunds: RefundsTable;
   tasks: TasksTable;
   events: EventsTable;
   webhooks: WebhooksTable;

@@ -73,9 +73,9 @@ export class Tx {
     this.checkouts = new CheckoutsRepo(db, dialect);
     this.orders = new OrdersRepo(db, dialect);
     this.events = new EventsRepo(db, dialect);
-    this.operations = new OperationsRepo(db, dialect);
-    this.fulfillments = new FulfillmentsRepo(db, dialect);
-    this.refunds = new RefundsRepo(db, dialect);
+    this.operations = new OperationsRepo(db, dialect, this.orders);
+    this.fulfillments = new FulfillmentsRepo(db, dialect, this.orders);
+    this.refunds = new RefundsRepo(db, dialect, this.orders);
     this.tasks = new TasksRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);

@@ -261,8 +261,9 @@ export async function crashTest(options: CrashOptions): Promise<CrashReport> {
     try {
       const count = (q: string) => (sqlite.prepare(q).get() as { n: number }).n;
       assert.equal(
-        count(`SELECT count(*) n FROM orders o WHERE NOT EXISTS
-          (SELECT 1 FROM charges c WHERE c.account_id = o.account_id AND c.order_id = o.id)`),
+        count(`SELECT count(*) n FROM orders o WHERE json_array_length(o.document, '$.charges') = 0
+          OR NOT EXISTS (SELECT 1 FROM order_parts c
+            WHERE c.account_id = o.account_id AND c.order_id = o.id AND c.kind = 'charge')`),
         0,
         'an order without its charge',
       );
@@ -279,14 +280,16 @@ export async function crashTest(options: CrashOptions): Promise<CrashReport> {
         'an order whose checkout does not know it',
       );
       assert.equal(
-        count(`SELECT count(*) n FROM fulfillments f WHERE NOT EXISTS (SELECT 1 FROM charge_operations op
-          WHERE op.account_id = f.account_id AND op.fulfillment_id = f.id)`),
+        count(`SELECT count(*) n FROM orders o, json_each(o.document, '$.fulfillments') f
+          WHERE NOT EXISTS (SELECT 1 FROM json_each(o.document, '$.operations') op
+            WHERE json_extract(op.value, '$.fulfillmentId') = json_extract(f.value, '$.id'))`),
         0,
         'a fulfillment without its capture',
       );
       assert.equal(
-        count(`SELECT count(*) n FROM refunds r WHERE NOT EXISTS (SELECT 1 FROM charge_operations op
-          WHERE op.account_id = r.account_id AND op.refund_id = r.id)`),
+        count(`SELECT count(*) n FROM orders o, json_each(o.document, '$.refunds') r
+          WHERE NOT EXISTS (SELECT 1 FROM json_each(o.document, '$.operations') op
+            WHERE json_extract(op.value, '$.refundId') = json_extract(r.value, '$.id'))`),
         0,
         'a refund without its charge refund',
       );
@@ -297,9 +300,16 @@ export async function crashTest(options: CrashOptions): Promise<CrashReport> {
       report.objects = {
         checkouts: count('SELECT count(*) n FROM checkouts'),
         orders: count('SELECT count(*) n FROM orders'),
-        fulfillments: count('SELECT count(*) n FROM fulfillments'),
-        refunds: count('SELECT count(*) n FROM refunds'),
+        fulfillments: count(`SELECT count(*) n FROM orders o, json_each(o.document, '$.fulfillments')`),
+        refunds: count(`SELECT count(*) n FROM orders o, json_each(o.document, '$.refunds')`),
       };
+      // the index of the orders' parts agrees with their documents
+      for (const kind of ['fulfillment', 'refund'] as const)
+        assert.equal(
+          count(`SELECT count(*) n FROM order_parts WHERE kind = '${kind}'`),
+          report.objects[`${kind}s`],
+          `one row of order_parts per ${kind}`,
+        );
       assert.equal(report.objects.checkouts, succeeded('/checkouts'), 'one checkout per successful request');
       assert.equal(report.objects.orders, succeeded('/orders'), 'one order per successful request');
       assert.equal(

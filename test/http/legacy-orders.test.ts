@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { advance, createSku, physicalCheckoutBody, placeOrder } from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /**
- * Orders written before the ledger kept each operation's parts (migration 6 leaves them null):
+ * Orders written before the ledger kept each operation's parts (migration 6 leaves them null,
+ * migration 8 moves them into the order's document without parts):
  * they read as before, and take new fulfillments and refunds, their parts rebuilt from their
  * history (domain/order/legacy.ts).
  */
@@ -31,9 +31,21 @@ for (const kind of storeKinds()) {
       await t.api.post('/refunds', { orderId: order.id, currency: 'USD', amount: 3 });
       await advance(t.api, 5);
       const before = (await t.api.get(`/orders/${order.id}`)).body;
-      await t.store.transaction((tx) =>
-        sql`UPDATE charge_operations SET parts = NULL WHERE order_id = ${order.id}`.execute(tx.db),
-      );
+      // what migration 8 makes of operations that had no parts: none in the order's document
+      await t.store.transaction(async (tx) => {
+        const row = await tx.db
+          .selectFrom('orders')
+          .select('document')
+          .where('id', '=', order.id)
+          .executeTakeFirstOrThrow();
+        const document = JSON.parse(row.document) as { operations: { parts: unknown }[] };
+        for (const op of document.operations) op.parts = {};
+        await tx.db
+          .updateTable('orders')
+          .set({ document: JSON.stringify(document) })
+          .where('id', '=', order.id)
+          .execute();
+      });
       const legacy = (await t.api.get(`/orders/${order.id}`)).body;
       assert.deepEqual(legacy, before);
       // the rest of the order goes on: ship one, cancel one, refund what is left

@@ -199,7 +199,20 @@ export function decideOrderCreation(input: OrderCreation, ctx: Context): Decisio
     const stamp = isoSeconds(ctx.now);
     const items = input.lines.map(
       (line, i): OrderItemRecord => ({
-        ...line,
+        // the line's own fields only: a checkout's item brings its checkout's fields along
+        position: line.position,
+        skuId: line.skuId,
+        productDetails: line.productDetails,
+        physical: line.physical,
+        quantity: line.quantity,
+        amountMinor: line.amountMinor,
+        discountMinor: line.discountMinor,
+        taxRate: line.taxRate,
+        taxMinor: line.taxMinor,
+        shippingMinor: line.shippingMinor,
+        shippingTaxMinor: line.shippingTaxMinor,
+        data: line.data,
+        metadata: line.metadata,
         id: input.itemIds[i] ?? '',
         orderId: input.orderId,
         state: 'created',

@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely';
+import { moveOrdersIntoDocuments } from './order-documents.js';
+
 /**
  * Forward-only migrations, one list for both stores. Each statement is written once with
  * placeholders for the few types the dialects spell differently:
@@ -12,6 +15,8 @@ export interface Migration {
   version: number;
   name: string;
   statements: readonly string[];
+  /** a data step after the statements, in the same transaction */
+  run?: (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 }
 
 const TOTALS = `
@@ -464,6 +469,47 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: 'store settings (the encryption key check)',
     statements: ['CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)'],
+  },
+  {
+    version: 8,
+    name: 'one row per order: its document, its version, and the index of its parts',
+    statements: [
+      'ALTER TABLE orders ADD COLUMN document TEXT',
+      'ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 0',
+      `CREATE TABLE order_parts (
+        seq {seq},
+        account_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        parent_id TEXT,
+        sku_id TEXT,
+        state TEXT,
+        reason TEXT,
+        failure_reason TEXT,
+        tracking_company TEXT,
+        tracking_number TEXT,
+        created_at {big} NOT NULL,
+        UNIQUE (account_id, kind, id)
+      )`,
+      'CREATE INDEX order_parts_list ON order_parts (account_id, kind, seq)',
+      'CREATE INDEX order_parts_order ON order_parts (account_id, order_id, kind)',
+      'CREATE INDEX order_parts_sku ON order_parts (account_id, kind, sku_id)',
+      'CREATE INDEX order_parts_parent ON order_parts (account_id, parent_id)',
+    ],
+    run: moveOrdersIntoDocuments,
+  },
+  {
+    version: 9,
+    name: 'the tables of order items, charges, operations, fulfillments and refunds, moved into documents',
+    statements: [
+      'DROP TABLE order_items',
+      'DROP TABLE charges',
+      'DROP TABLE charge_operations',
+      'DROP TABLE fulfillment_items',
+      'DROP TABLE fulfillments',
+      'DROP TABLE refunds',
+    ],
   },
 ];
 

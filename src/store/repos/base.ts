@@ -29,15 +29,7 @@ export abstract class Repo {
   }
 }
 
-type ListedTable =
-  | 'skus'
-  | 'customers'
-  | 'sources'
-  | 'checkouts'
-  | 'orders'
-  | 'charges'
-  | 'events'
-  | 'webhooks';
+type ListedTable = 'skus' | 'customers' | 'sources' | 'checkouts' | 'orders' | 'events' | 'webhooks';
 
 /**
  * Rows per INSERT: SQLite binds at most 32,766 values per statement, PostgreSQL 65,535; batches

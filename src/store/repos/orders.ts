@@ -1,26 +1,20 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
+import type { Order } from '../../domain/order/model.js';
 import { assert } from '../../lib/assert.js';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
 import { paginate, whereTimeRange } from '../paging.js';
-import type {
-  ChargeRecord,
-  CheckoutData,
-  OrderItemRecord,
-  OrderRecord,
-  Page,
-  PageQuery,
-  TimeRange,
-} from '../records.js';
-import type { ChargesTable, OrderItemsTable, OrdersTable } from '../schema.js';
-import { type ReadOptions, Repo } from './base.js';
+import type { CheckoutData, OrderRecord, Page, PageQuery, TimeRange } from '../records.js';
+import type { Database, OrderPartKind, OrdersTable } from '../schema.js';
+import { chunks, eachAccountBatch, type ReadOptions, Repo } from './base.js';
+import { type SharedFilters, totalsFromRow, totalsToRow, whereShared } from './lines.js';
 import {
-  lineFromRow,
-  lineToRow,
-  type SharedFilters,
-  totalsFromRow,
-  totalsToRow,
-  whereShared,
-} from './lines.js';
+  aggregateOf,
+  documentOf,
+  fulfillmentColumns,
+  newPartRows,
+  type OrderPartRow,
+  refundColumns,
+} from './order-document.js';
 
 const toOrder = (row: Selectable<OrdersTable>): OrderRecord => ({
   accountId: row.account_id,
@@ -52,37 +46,6 @@ const toOrder = (row: Selectable<OrdersTable>): OrderRecord => ({
   updatedAt: row.updated_at,
 });
 
-const toItem = (row: Selectable<OrderItemsTable>): OrderItemRecord => ({
-  ...lineFromRow(row),
-  orderId: row.order_id,
-  state: row.state as OrderItemRecord['state'],
-  stateTransitions: fromJson(row.state_transitions),
-  fulfilledQuantity: row.fulfilled_quantity,
-  cancelledQuantity: row.cancelled_quantity,
-});
-
-const toCharge = (row: Selectable<ChargesTable>): ChargeRecord => ({
-  accountId: row.account_id,
-  id: row.id,
-  orderId: row.order_id,
-  sourceId: row.source_id,
-  sessionId: row.session_id,
-  currency: row.currency,
-  amountMinor: row.amount_minor,
-  state: row.state as ChargeRecord['state'],
-  type: row.type,
-  scenarioId: row.scenario_id,
-  authorizationId: row.authorization_id,
-  authorizedAt: row.authorized_at,
-  authorizationExpiresAt: row.authorization_expires_at,
-  failureCode: row.failure_code,
-  failureMessage: row.failure_message,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  role: row.role as ChargeRecord['role'],
-  reauthorizationOverride: row.reauthorization_override as ChargeRecord['reauthorizationOverride'],
-});
-
 export interface OrderFilters extends SharedFilters {
   state?: string | undefined;
   fraudState?: string | undefined;
@@ -91,32 +54,108 @@ export interface OrderFilters extends SharedFilters {
   totalAmountMinor?: TimeRange | undefined;
 }
 
+/** A conflicting write of an order: another transaction wrote it since it was read. Retried whole. */
+export class OrderVersionConflict extends Error {
+  /** PostgreSQL's serialization failure: store/db-errors.ts retries the transaction */
+  readonly code = '40001';
+}
+
+/** The version each order was read at, by its record (a write names it). */
+const versions = new WeakMap<OrderRecord, number>();
+/**
+ * Operations stored without parts (written before migration 6), by order record: their parts are
+ * rebuilt at every read (domain/order/legacy.ts) and never written, so that such an order stays
+ * marked legacy.
+ */
+const partless = new WeakMap<OrderRecord, ReadonlySet<string>>();
+
 export class OrdersRepo extends Repo {
   /** Which of these ids orders or order items of the account already use. */
   async idsTaken(accountId: string, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const [orders, items] = await Promise.all([
-      this.db
-        .selectFrom('orders')
-        .select('id')
-        .where('account_id', '=', accountId)
-        .where('id', 'in', ids)
-        .execute(),
-      this.db
-        .selectFrom('order_items')
-        .select('id')
-        .where('account_id', '=', accountId)
-        .where('id', 'in', ids)
-        .execute(),
-    ]);
-    return new Set([...orders, ...items].map((r) => r.id));
+    const rows = await this.db
+      .selectFrom('orders')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids)
+      .unionAll(
+        this.db
+          .selectFrom('order_parts')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('kind', '=', 'item')
+          .where('id', 'in', ids),
+      )
+      .execute();
+    return new Set(rows.map((r) => r.id));
   }
 
-  async get(accountId: string, id: string, options: ReadOptions = {}): Promise<OrderRecord | undefined> {
+  /** The order aggregate: one statement. */
+  async get(accountId: string, id: string, options: ReadOptions = {}): Promise<Order | undefined> {
     let q = this.db.selectFrom('orders').selectAll().where('account_id', '=', accountId).where('id', '=', id);
     if (options.lock && this.locks) q = q.forUpdate();
     const row = await q.executeTakeFirst();
-    return row ? toOrder(row) : undefined;
+    return row ? toAggregate(row) : undefined;
+  }
+
+  /** Orders by id (those that exist), with one statement per batch of ids. */
+  async getMany(accountId: string, ids: readonly string[]): Promise<Map<string, Order>> {
+    const found = new Map<string, Order>();
+    await eachAccountBatch(
+      ids.map((id) => ({ accountId, id })),
+      async (account, batch) => {
+        const rows = await this.db
+          .selectFrom('orders')
+          .selectAll()
+          .where('account_id', '=', account)
+          .where('id', 'in', batch)
+          .execute();
+        for (const row of rows) found.set(row.id, toAggregate(row));
+      },
+    );
+    return found;
+  }
+
+  /** The order a charge, operation, fulfillment or refund belongs to: one statement. */
+  async ofPart(
+    accountId: string,
+    kind: OrderPartKind,
+    id: string,
+    options: ReadOptions = {},
+  ): Promise<Order | undefined> {
+    let q = this.db
+      .selectFrom('order_parts')
+      .innerJoin('orders', (join) =>
+        join
+          .onRef('orders.account_id', '=', 'order_parts.account_id')
+          .onRef('orders.id', '=', 'order_parts.order_id'),
+      )
+      .selectAll('orders')
+      .where('order_parts.account_id', '=', accountId)
+      .where('order_parts.kind', '=', kind)
+      .where('order_parts.id', '=', id);
+    if (options.lock && this.locks) q = q.forUpdate('orders');
+    const row = await q.executeTakeFirst();
+    return row ? toAggregate(row) : undefined;
+  }
+
+  /** The orders of these parts (by part id), for several parts of one kind at once. */
+  async orderIdsOfParts(
+    accountId: string,
+    kind: OrderPartKind,
+    ids: readonly string[],
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (ids.length === 0) return found;
+    const rows = await this.db
+      .selectFrom('order_parts')
+      .select(['id', 'order_id'])
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .where('id', 'in', [...ids])
+      .execute();
+    for (const row of rows) found.set(row.id, row.order_id);
+    return found;
   }
 
   /**
@@ -135,11 +174,9 @@ export class OrdersRepo extends Repo {
       .execute();
   }
 
-  async insert(
-    order: OrderRecord,
-    items: readonly OrderItemRecord[],
-    charges: readonly ChargeRecord[],
-  ): Promise<void> {
+  /** A new order: its row (with its document) and the rows of its parts, two statements. */
+  async insert(aggregate: Order): Promise<void> {
+    const order = aggregate.order;
     await this.db
       .insertInto('orders')
       .values({
@@ -170,195 +207,85 @@ export class OrdersRepo extends Repo {
         metadata: toJsonOrNull(order.metadata),
         created_at: order.createdAt,
         updated_at: order.updatedAt,
+        document: documentOf(aggregate),
+        version: 1,
       })
       .execute();
-    if (items.length > 0) {
-      await this.db
-        .insertInto('order_items')
-        .values(
-          items.map((item) => ({
-            ...lineToRow(item),
-            account_id: order.accountId,
-            order_id: item.orderId,
-            state: item.state,
-            state_transitions: toJson(item.stateTransitions),
-            fulfilled_quantity: item.fulfilledQuantity,
-            cancelled_quantity: item.cancelledQuantity,
-          })),
-        )
-        .execute();
-    }
-    for (const charge of charges) await this.insertCharge(charge);
-  }
-
-  /** The fields POST /orders/{id} may change: upstreamId, metadata, requestToBeForgotten. */
-  async updateAttributes(order: OrderRecord): Promise<void> {
-    const result = await this.db
-      .updateTable('orders')
-      .set({
-        upstream_id: order.upstreamId,
-        metadata: toJsonOrNull(order.metadata),
-        request_to_be_forgotten: flag(order.requestToBeForgotten),
-        updated_at: order.updatedAt,
-      })
-      .where('account_id', '=', order.accountId)
-      .where('id', '=', order.id)
-      .executeTakeFirst();
-    assert(Number(result.numUpdatedRows) === 1, `order ${order.id} vanished`);
-  }
-
-  async items(accountId: string, orderId: string): Promise<OrderItemRecord[]> {
-    return (await this.itemsOf(accountId, [orderId])).get(orderId) ?? [];
-  }
-
-  async itemsOf(accountId: string, orderIds: readonly string[]): Promise<Map<string, OrderItemRecord[]>> {
-    const grouped = new Map<string, OrderItemRecord[]>(orderIds.map((id) => [id, []]));
-    if (orderIds.length === 0) return grouped;
-    const rows = await this.db
-      .selectFrom('order_items')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('order_id', 'in', orderIds)
-      .orderBy('position')
-      .execute();
-    for (const row of rows) grouped.get(row.order_id)?.push(toItem(row));
-    return grouped;
-  }
-
-  async insertCharge(charge: ChargeRecord): Promise<void> {
-    await this.db
-      .insertInto('charges')
-      .values({
-        account_id: charge.accountId,
-        id: charge.id,
-        order_id: charge.orderId,
-        source_id: charge.sourceId,
-        session_id: charge.sessionId,
-        currency: charge.currency,
-        amount_minor: charge.amountMinor,
-        state: charge.state,
-        type: charge.type,
-        scenario_id: charge.scenarioId,
-        authorization_id: charge.authorizationId,
-        authorized_at: charge.authorizedAt,
-        authorization_expires_at: charge.authorizationExpiresAt,
-        failure_code: charge.failureCode,
-        failure_message: charge.failureMessage,
-        created_at: charge.createdAt,
-        updated_at: charge.updatedAt,
-        role: charge.role,
-        reauthorization_override: charge.reauthorizationOverride,
-      })
-      .execute();
-  }
-
-  /** A named state change: the row must still be in `from` (checked, not assumed). */
-  async moveOrder(
-    order: OrderRecord,
-    from: OrderRecord['state'],
-    changes: Pick<
-      OrderRecord,
-      'state' | 'stateTransitions' | 'fraudState' | 'fraudStateTransitions' | 'updatedAt'
-    >,
-  ): Promise<void> {
-    const result = await this.db
-      .updateTable('orders')
-      .set({
-        state: changes.state,
-        state_transitions: toJson(changes.stateTransitions),
-        fraud_state: changes.fraudState,
-        fraud_state_transitions: toJson(changes.fraudStateTransitions),
-        updated_at: changes.updatedAt,
-      })
-      .where('account_id', '=', order.accountId)
-      .where('id', '=', order.id)
-      .where('state', '=', from)
-      .executeTakeFirst();
-    assert(Number(result.numUpdatedRows) === 1, `order ${order.id} was not ${from}`);
-  }
-
-  /** Units fulfilled and cancelled so far, and the state that follows from them. */
-  async updateItemProgress(
-    accountId: string,
-    item: OrderItemRecord,
-    from: OrderItemRecord['state'],
-  ): Promise<void> {
-    const result = await this.db
-      .updateTable('order_items')
-      .set({
-        fulfilled_quantity: item.fulfilledQuantity,
-        cancelled_quantity: item.cancelledQuantity,
-        state: item.state,
-        state_transitions: toJson(item.stateTransitions),
-      })
-      .where('account_id', '=', accountId)
-      .where('id', '=', item.id)
-      .where('state', '=', from)
-      .executeTakeFirst();
-    assert(Number(result.numUpdatedRows) === 1, `order item ${item.id} was not ${from}`);
-  }
-
-  async moveCharge(charge: ChargeRecord, from: ChargeRecord['state'], now: number): Promise<void> {
-    const result = await this.db
-      .updateTable('charges')
-      .set({ state: charge.state, updated_at: now })
-      .where('account_id', '=', charge.accountId)
-      .where('id', '=', charge.id)
-      .where('state', '=', from)
-      .executeTakeFirst();
-    assert(Number(result.numUpdatedRows) === 1, `charge ${charge.id} was not ${from}`);
+    versions.set(order, 1);
+    await this.insertParts(newPartRows(aggregate, undefined));
   }
 
   /**
-   * The charge's authorization: a new one replacing an expired one, or a test helper's expiry or
-   * refusal of the next reauthorization.
+   * Writes the aggregate as a decision leaves it: one UPDATE of the order's row, guarded by the
+   * version it was read at (a conflict is retried with the whole transaction), one INSERT of the
+   * parts it gained, and an UPDATE of each part whose list columns changed (a refund settled,
+   * a fulfillment's tracking).
    */
-  async updateAuthorization(charge: ChargeRecord): Promise<void> {
+  async save(before: Order, next: Order): Promise<void> {
+    const b = before.order;
+    const n = next.order;
+    assert(n.accountId === b.accountId && n.id === b.id, 'a decision keeps the order it was given');
+    const version = versions.get(b);
+    assert(version !== undefined, `order ${b.id} was read before it is written`);
     const result = await this.db
-      .updateTable('charges')
+      .updateTable('orders')
       .set({
-        authorization_id: charge.authorizationId,
-        authorized_at: charge.authorizedAt,
-        authorization_expires_at: charge.authorizationExpiresAt,
-        reauthorization_override: charge.reauthorizationOverride,
-        updated_at: charge.updatedAt,
+        state: n.state,
+        state_transitions: toJson(n.stateTransitions),
+        fraud_state: n.fraudState,
+        fraud_state_transitions: toJson(n.fraudStateTransitions),
+        upstream_id: n.upstreamId,
+        metadata: toJsonOrNull(n.metadata),
+        request_to_be_forgotten: flag(n.requestToBeForgotten),
+        updated_at: n.updatedAt,
+        document: documentOf(next, partless.get(b)),
+        version: version + 1,
       })
-      .where('account_id', '=', charge.accountId)
-      .where('id', '=', charge.id)
+      .where('account_id', '=', n.accountId)
+      .where('id', '=', n.id)
+      .where('version', '=', version)
       .executeTakeFirst();
-    assert(Number(result.numUpdatedRows) === 1, `charge ${charge.id} vanished`);
+    if (Number(result.numUpdatedRows) !== 1)
+      throw new OrderVersionConflict(`order ${n.id} was written since it was read (version ${version})`);
+    versions.set(n, version + 1);
+    const without = partless.get(b);
+    if (without) partless.set(n, without);
+    await this.insertParts(newPartRows(next, before));
+    const refunds = new Map(before.refunds.map((r) => [r.id, r]));
+    for (const refund of next.refunds) {
+      const was = refunds.get(refund.id);
+      if (was && (was.state !== refund.state || was.failureReason !== refund.failureReason))
+        await this.updatePart(n.accountId, 'refund', refund.id, refundColumns(refund));
+    }
+    const fulfillments = new Map(before.fulfillments.map((f) => [f.id, f]));
+    for (const f of next.fulfillments) {
+      const was = fulfillments.get(f.id);
+      if (was && (was.trackingCompany !== f.trackingCompany || was.trackingNumber !== f.trackingNumber))
+        await this.updatePart(n.accountId, 'fulfillment', f.id, fulfillmentColumns(f));
+    }
   }
 
-  async charge(accountId: string, id: string, options: ReadOptions = {}): Promise<ChargeRecord | undefined> {
-    let q = this.db
-      .selectFrom('charges')
-      .selectAll()
+  private async insertParts(rows: readonly OrderPartRow[]): Promise<void> {
+    for (const batch of chunks(rows)) await this.db.insertInto('order_parts').values(batch).execute();
+  }
+
+  private async updatePart(
+    accountId: string,
+    kind: OrderPartKind,
+    id: string,
+    columns: Partial<OrderPartRow>,
+  ): Promise<void> {
+    const result = await this.db
+      .updateTable('order_parts')
+      .set(columns)
       .where('account_id', '=', accountId)
-      .where('id', '=', id);
-    if (options.lock && this.locks) q = q.forUpdate();
-    const row = await q.executeTakeFirst();
-    return row ? toCharge(row) : undefined;
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    assert(Number(result.numUpdatedRows) === 1, `${kind} ${id} has its row`);
   }
 
-  async charges(accountId: string, orderId: string): Promise<ChargeRecord[]> {
-    return (await this.chargesOf(accountId, [orderId])).get(orderId) ?? [];
-  }
-
-  async chargesOf(accountId: string, orderIds: readonly string[]): Promise<Map<string, ChargeRecord[]>> {
-    const grouped = new Map<string, ChargeRecord[]>(orderIds.map((id) => [id, []]));
-    if (orderIds.length === 0) return grouped;
-    const rows = await this.db
-      .selectFrom('charges')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('order_id', 'in', orderIds)
-      .orderBy('seq')
-      .execute();
-    for (const row of rows) grouped.get(row.order_id)?.push(toCharge(row));
-    return grouped;
-  }
-
-  async list(accountId: string, filters: OrderFilters, page: PageQuery): Promise<Page<OrderRecord>> {
+  async list(accountId: string, filters: OrderFilters, page: PageQuery): Promise<Page<Order>> {
     let q = this.db.selectFrom('orders').selectAll().where('account_id', '=', accountId);
     q = whereShared(q, filters);
     if (filters.state) q = q.where('state', '=', filters.state);
@@ -369,11 +296,12 @@ export class OrdersRepo extends Repo {
       q = q.where((eb) =>
         eb.exists(
           eb
-            .selectFrom('order_items')
-            .select('order_items.id')
-            .whereRef('order_items.order_id', '=', 'orders.id')
-            .where('order_items.account_id', '=', accountId)
-            .where('order_items.sku_id', '=', skuId),
+            .selectFrom('order_parts')
+            .select('order_parts.id')
+            .where('order_parts.account_id', '=', accountId)
+            .where('order_parts.kind', '=', 'item')
+            .where('order_parts.sku_id', '=', skuId)
+            .whereRef('order_parts.order_id', '=', 'orders.id'),
         ),
       );
     }
@@ -381,6 +309,58 @@ export class OrdersRepo extends Repo {
     const result = await paginate<Selectable<OrdersTable>>(q, page, (id) =>
       this.seqOf('orders', accountId, id),
     );
-    return { data: result.data.map(toOrder), hasMore: result.hasMore };
+    return { data: result.data.map(toAggregate), hasMore: result.hasMore };
   }
+
+  /**
+   * A page of one kind of part (fulfillments, refunds), newest first, with the orders they
+   * belong to: two statements.
+   */
+  async partsPage(
+    accountId: string,
+    kind: 'fulfillment' | 'refund',
+    filter: (q: PartsQuery) => PartsQuery,
+    page: PageQuery,
+  ): Promise<Page<{ id: string; order: Order }>> {
+    const q = filter(
+      this.db
+        .selectFrom('order_parts')
+        .select(['seq', 'id', 'order_id'])
+        .where('account_id', '=', accountId)
+        .where('kind', '=', kind),
+    );
+    const result = await paginate<{ seq: number; id: string; order_id: string }>(q, page, async (id) => {
+      const row = await this.db
+        .selectFrom('order_parts')
+        .select('seq')
+        .where('account_id', '=', accountId)
+        .where('kind', '=', kind)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.seq;
+    });
+    const orders = await this.getMany(accountId, [...new Set(result.data.map((r) => r.order_id))]);
+    return {
+      data: result.data.flatMap((r) => {
+        const order = orders.get(r.order_id);
+        return order ? [{ id: r.id, order }] : [];
+      }),
+      hasMore: result.hasMore,
+    };
+  }
+}
+
+export type PartsQuery = SelectQueryBuilder<
+  Database,
+  'order_parts',
+  { seq: number; id: string; order_id: string }
+>;
+
+function toAggregate(row: Selectable<OrdersTable>): Order {
+  const record = toOrder(row);
+  versions.set(record, row.version);
+  const aggregate = aggregateOf(record, row.document);
+  const without = aggregate.operations.filter((o) => Object.keys(o.parts).length === 0).map((o) => o.id);
+  if (without.length > 0) partless.set(record, new Set(without));
+  return aggregate;
 }

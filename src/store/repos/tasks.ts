@@ -78,9 +78,10 @@ export class TasksRepo extends Repo {
     }
     for (const [accountId, ofAccount] of settlements) {
       const rows = await this.db
-        .selectFrom('charge_operations')
+        .selectFrom('order_parts')
         .select(['id', 'order_id'])
         .where('account_id', '=', accountId)
+        .where('kind', '=', 'operation')
         .where(
           'id',
           'in',
