@@ -28,13 +28,14 @@ import type {
   CheckoutData,
   CheckoutItemRecord,
   CheckoutRecord,
+  CheckoutSourceRecord,
   Json,
   Page,
   PageQuery,
   SkuRecord,
   SourceRecord,
 } from '../store/records.js';
-import type { CheckoutFilters } from '../store/repos/checkouts.js';
+import type { CheckoutAggregate, CheckoutFilters } from '../store/repos/checkouts.js';
 import type { Tx } from '../store/store.js';
 import { type AttachedSource, checkoutToWire } from '../wire/checkout.js';
 import { rateToString } from '../wire/common.js';
@@ -59,24 +60,34 @@ function spentConflict(checkout: CheckoutRecord): AppError {
   );
 }
 
+/** Checkouts (each one row with its items and attachments) with their attached sources. */
+export async function loadCheckoutViews(
+  tx: Tx,
+  accountId: string,
+  checkouts: readonly CheckoutAggregate[],
+): Promise<CheckoutView[]> {
+  const sources = await tx.sources.getMany(
+    accountId,
+    checkouts.flatMap((c) => c.attachments.map((a) => a.sourceId)),
+  );
+  return checkouts.map(({ checkout, items, attachments }) => ({
+    checkout,
+    items,
+    attached: attachments.flatMap((attachment) => {
+      const source = sources.get(attachment.sourceId);
+      return source ? [{ attachment, source }] : [];
+    }),
+  }));
+}
+
 export async function loadCheckoutView(
   tx: Tx,
   accountId: string,
-  checkout: CheckoutRecord,
+  checkout: CheckoutAggregate,
 ): Promise<CheckoutView> {
-  const [items, attachments] = await Promise.all([
-    tx.checkouts.items(accountId, checkout.id),
-    tx.checkouts.attachments(accountId, checkout.id),
-  ]);
-  const sources = await tx.sources.getMany(
-    accountId,
-    attachments.map((a) => a.sourceId),
-  );
-  const attached = attachments.flatMap((attachment) => {
-    const source = sources.get(attachment.sourceId);
-    return source ? [{ attachment, source }] : [];
-  });
-  return { checkout, items, attached };
+  const [view] = await loadCheckoutViews(tx, accountId, [checkout]);
+  assert(view !== undefined, 'a view of the checkout');
+  return view;
 }
 
 /** A checkout that is still a checkout (one converted to an order is gone: 404). */
@@ -86,10 +97,10 @@ async function openCheckout(
   id: string,
   forChange: boolean,
 ): Promise<CheckoutView> {
-  const checkout = await tx.checkouts.get(accountId, id, { lock: forChange });
-  if (!checkout || checkout.state === 'ordered') throw checkoutNotFound(id);
-  if (forChange && checkout.state === 'spent') throw spentConflict(checkout);
-  return loadCheckoutView(tx, accountId, checkout);
+  const found = await tx.checkouts.load(accountId, id, { lock: forChange });
+  if (!found || found.checkout.state === 'ordered') throw checkoutNotFound(id);
+  if (forChange && found.checkout.state === 'spent') throw spentConflict(found.checkout);
+  return loadCheckoutView(tx, accountId, found);
 }
 
 export function checkoutViewToWire(view: CheckoutView) {
@@ -386,11 +397,17 @@ async function attachSourceTx(
   }
   let attached = view.attached;
   if (role === 'primary' && primary) {
-    await detachTx(tx, checkout, primary.source, at);
     attached = attached.filter((a) => a !== primary);
+    await detachTx(
+      tx,
+      checkout,
+      primary.source,
+      attached.map((a) => a.attachment),
+      at,
+    );
   }
   const attachment = { checkoutId: checkout.id, sourceId, role, createdAt: at } as const;
-  await tx.checkouts.attach(accountId, attachment);
+  await tx.checkouts.attach(accountId, attachment, [...attached.map((a) => a.attachment), attachment]);
   let updated: SourceRecord = { ...source, paymentSessionId: checkout.sessionId, updatedAt: at };
   if (role === 'primary') {
     const session = paymentSession({
@@ -404,14 +421,22 @@ async function attachSourceTx(
   return { ...view, attached: [...attached, { attachment, source: updated }] };
 }
 
-/** Detaching a single-use source cancels it (DR: re-attaching it is then refused). */
+/**
+ * Detaching a single-use source cancels it (DR: re-attaching it is then refused). `remaining`:
+ * the checkout's attachments without it.
+ */
 async function detachTx(
   tx: Tx,
   checkout: CheckoutRecord,
   source: SourceRecord,
+  remaining: readonly CheckoutSourceRecord[],
   at: number,
 ): Promise<SourceRecord> {
-  await tx.checkouts.detach(checkout.accountId, checkout.id, source.id);
+  await tx.checkouts.detach(checkout.accountId, checkout.id, source.id, remaining);
+  return cancelIfSingleUse(tx, source, at);
+}
+
+async function cancelIfSingleUse(tx: Tx, source: SourceRecord, at: number): Promise<SourceRecord> {
   if (source.reusable) return source;
   const cancelled: SourceRecord = { ...source, state: 'cancelled', updatedAt: at };
   await tx.sources.update(cancelled);
@@ -598,7 +623,8 @@ export async function deleteCheckout(deps: Deps, caller: Caller, id: string): Pr
   const at = now(deps, caller);
   await deps.store.transaction(async (tx) => {
     const view = await openCheckout(tx, caller.account.id, id, false);
-    for (const { source } of view.attached) await detachTx(tx, view.checkout, source, at);
+    // the checkout goes with its attachments
+    for (const { source } of view.attached) await cancelIfSingleUse(tx, source, at);
     await tx.checkouts.delete(caller.account.id, id);
     await tx.events.append([
       newEvent(caller.account.id, 'checkout.deleted', checkoutViewToWire({ ...view, attached: [] }), at),
@@ -615,24 +641,7 @@ export async function listCheckouts(
   const accountId = caller.account.id;
   return deps.store.read(async (tx) => {
     const result = await tx.checkouts.list(accountId, filters, page);
-    const ids = result.data.map((c) => c.id);
-    const [items, attachments] = await Promise.all([
-      tx.checkouts.itemsOf(accountId, ids),
-      tx.checkouts.attachmentsOf(accountId, ids),
-    ]);
-    const sources = await tx.sources.getMany(
-      accountId,
-      [...attachments.values()].flat().map((a) => a.sourceId),
-    );
-    const data = result.data.map((checkout) => ({
-      checkout,
-      items: items.get(checkout.id) ?? [],
-      attached: (attachments.get(checkout.id) ?? []).flatMap((attachment) => {
-        const source = sources.get(attachment.sourceId);
-        return source ? [{ attachment, source }] : [];
-      }),
-    }));
-    return { data, hasMore: result.hasMore };
+    return { data: await loadCheckoutViews(tx, accountId, result.data), hasMore: result.hasMore };
   });
 }
 
@@ -667,8 +676,14 @@ export async function detachSource(
     const attached = view.attached.find((a) => a.source.id === sourceId);
     if (!attached)
       throw notFound('sourceId', `Source '${sourceId}' is not attached to checkout '${checkoutId}'.`);
-    await detachTx(tx, view.checkout, attached.source, at);
     const next = { ...view, attached: view.attached.filter((a) => a !== attached) };
+    await detachTx(
+      tx,
+      view.checkout,
+      attached.source,
+      next.attached.map((a) => a.attachment),
+      at,
+    );
     await tx.events.append([newEvent(caller.account.id, 'checkout.updated', checkoutViewToWire(next), at)]);
   });
 }

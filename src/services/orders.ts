@@ -76,10 +76,11 @@ export async function createOrder(
   const at = now(deps, caller);
   const accountId = caller.account.id;
   const attempt = await deps.store.transaction(async (tx): Promise<Attempt> => {
-    const checkout = await tx.checkouts.get(accountId, checkoutId, { lock: true });
-    if (!checkout) throw notFound('checkoutId', `Checkout '${checkoutId}' not found.`);
+    const found = await tx.checkouts.load(accountId, checkoutId, { lock: true });
+    if (!found) throw notFound('checkoutId', `Checkout '${checkoutId}' not found.`);
+    const checkout = found.checkout;
     checkOrderable(checkout);
-    const view = await loadCheckoutView(tx, accountId, checkout);
+    const view = await loadCheckoutView(tx, accountId, found);
     const primaryAmountMinor = readyToOrder(view);
     // every refusal from here on spends the checkout: the client must start a new one
     const spend = async (error: AppError): Promise<Attempt> => {

@@ -128,6 +128,10 @@ export interface CheckoutsTable extends TotalsColumns {
   metadata: Json | null;
   created_at: number;
   updated_at: number;
+  /** its items (JSON, migration 10) */
+  items: Json;
+  /** its attached sources (JSON, migration 10); checkout_sources indexes them by source */
+  attachments: Json;
 }
 
 /** Line amounts shared by checkout and order items. */
@@ -145,15 +149,6 @@ export interface LineColumns {
   shipping_tax_minor: number;
   data: Json;
   metadata: Json | null;
-}
-
-export interface CheckoutItemsTable extends LineColumns {
-  seq: Generated<number>;
-  account_id: string;
-  checkout_id: string;
-  id: string;
-  price_minor: number | null;
-  aggregate_price_minor: number | null;
 }
 
 export interface CheckoutSourcesTable {
@@ -340,7 +335,6 @@ export interface Database {
   customers: CustomersTable;
   sources: SourcesTable;
   checkouts: CheckoutsTable;
-  checkout_items: CheckoutItemsTable;
   checkout_sources: CheckoutSourcesTable;
   orders: OrdersTable;
   order_parts: OrderPartsTable;

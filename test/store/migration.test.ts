@@ -12,6 +12,7 @@ import type { Order } from '../../src/domain/order/model.js';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresStore } from '../../src/store/postgres.js';
+import type { CheckoutAggregate } from '../../src/store/repos/checkouts.js';
 import type { Database } from '../../src/store/schema.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
@@ -24,12 +25,14 @@ import { storeKinds, TEST_DATABASE_URL } from '../helpers/stores.js';
  * charges, charge_operations, fulfillments, fulfillment_items, refunds) into one row with its
  * document, and index its parts. An order made through the API today is written the way
  * version 7 kept it, into a database built through migration 7; once migrated, it reads back
- * the same, by id, by its parts' ids and in the lists, and takes new work.
+ * the same, by id, by its parts' ids and in the lists, and takes new work. Migration 10 does the
+ * same for a checkout's items and attached sources.
  */
 for (const kind of storeKinds()) {
   describe(`migrating orders into documents (${kind})`, () => {
     let t: TestApp;
     let made: Order;
+    let checkout: CheckoutAggregate;
     before(async () => {
       t = await buildTestApp(kind);
       await createSku(t.api, 'shoe');
@@ -50,6 +53,9 @@ for (const kind of storeKinds()) {
       const read = await t.store.read((tx) => tx.orders.get(t.accountId, order.id));
       assert.ok(read);
       made = read;
+      const found = await t.store.read((tx) => tx.checkouts.load(t.accountId, order.checkoutId));
+      assert.ok(found && found.items.length === 1 && found.attachments.length === 1);
+      checkout = found;
       assert.deepEqual(
         [made.fulfillments.length, made.refunds.length, made.operations.length],
         [1, 1, 2],
@@ -62,12 +68,24 @@ for (const kind of storeKinds()) {
       const target = await openAtVersion7(kind);
       try {
         await writeAsVersion7(target.db, made);
+        await writeCheckoutAsVersion7(target.db, checkout);
         await target.db.destroy();
         const store = await target.open();
         try {
           const accountId = made.order.accountId;
           const read = await store.read((tx) => tx.orders.get(accountId, made.order.id));
           assert.deepEqual(read, made);
+          // migration 10: the checkout's items and attachments are in its row
+          assert.deepEqual(
+            await store.read((tx) => tx.checkouts.load(accountId, checkout.checkout.id)),
+            checkout,
+          );
+          assert.deepEqual(
+            await store.read((tx) =>
+              tx.checkouts.checkoutsWithSource(accountId, checkout.attachments[0]?.sourceId ?? ''),
+            ),
+            [checkout.checkout.id],
+          );
           const fulfillment = made.fulfillments[0];
           const refund = made.refunds[0];
           const charge = made.charges[0];
@@ -172,6 +190,79 @@ async function openAtVersion7(kind: 'sqlite' | 'postgres'): Promise<Target> {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+
+/** A checkout as version 7 kept it: its row, checkout_items and checkout_sources. */
+async function writeCheckoutAsVersion7(db: Kysely<Database>, aggregate: CheckoutAggregate): Promise<void> {
+  const c = aggregate.checkout;
+  const t = c.totals;
+  const insert = async (table: string, row: Record<string, unknown>) => {
+    const columns = Object.keys(row);
+    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((k) => sql.ref(k)))})
+      VALUES (${sql.join(columns.map((k) => row[k]))})`.execute(db);
+  };
+  await insert('checkouts', {
+    account_id: c.accountId,
+    id: c.id,
+    state: c.state,
+    spent_message: c.spentMessage,
+    order_id: c.orderId,
+    currency: c.currency,
+    customer_id: c.customerId,
+    email: c.email,
+    locale: c.locale,
+    browser_ip: c.browserIp,
+    application_id: c.applicationId,
+    upstream_id: c.upstreamId,
+    tax_inclusive: flag(c.taxInclusive),
+    charge_type: c.chargeType,
+    customer_type: c.customerType,
+    has_shipping_choice: flag(c.hasShippingChoice),
+    session_id: c.sessionId,
+    session_client_secret: c.sessionClientSecret,
+    subtotal_minor: t.subtotalMinor,
+    total_tax_minor: t.totalTaxMinor,
+    total_shipping_minor: t.totalShippingMinor,
+    shipping_tax_minor: t.shippingTaxMinor,
+    total_discount_minor: t.totalDiscountMinor,
+    total_fees_minor: t.totalFeesMinor,
+    total_duty_minor: t.totalDutyMinor,
+    total_importer_tax_minor: t.totalImporterTaxMinor,
+    total_amount_minor: t.totalAmountMinor,
+    data: json(c.data),
+    metadata: c.metadata === null ? null : json(c.metadata),
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  });
+  for (const i of aggregate.items)
+    await insert('checkout_items', {
+      account_id: c.accountId,
+      checkout_id: c.id,
+      id: i.id,
+      position: i.position,
+      sku_id: i.skuId,
+      product_details: json(i.productDetails),
+      physical: flag(i.physical),
+      quantity: i.quantity,
+      amount_minor: i.amountMinor,
+      discount_minor: i.discountMinor,
+      tax_rate: i.taxRate,
+      tax_minor: i.taxMinor,
+      shipping_minor: i.shippingMinor,
+      shipping_tax_minor: i.shippingTaxMinor,
+      data: json(i.data),
+      metadata: i.metadata === null ? null : json(i.metadata),
+      price_minor: i.priceMinor,
+      aggregate_price_minor: i.aggregatePriceMinor,
+    });
+  for (const a of aggregate.attachments)
+    await insert('checkout_sources', {
+      account_id: c.accountId,
+      checkout_id: c.id,
+      source_id: a.sourceId,
+      role: a.role,
+      created_at: a.createdAt,
+    });
+}
 const flag = (value: boolean) => (value ? 1 : 0);
 
 /** The order's rows as version 7 kept them (its schema: migrations 1–7). */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { moveCheckoutsIntoDocuments } from './checkout-documents.js';
 import { moveOrdersIntoDocuments } from './order-documents.js';
 
 /**
@@ -510,6 +511,15 @@ export const MIGRATIONS: readonly Migration[] = [
       'DROP TABLE fulfillments',
       'DROP TABLE refunds',
     ],
+  },
+  {
+    version: 10,
+    name: 'one row per checkout: its items and attached sources in its row (checkout_items moved and dropped)',
+    statements: [
+      "ALTER TABLE checkouts ADD COLUMN items TEXT NOT NULL DEFAULT '[]'",
+      "ALTER TABLE checkouts ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]'",
+    ],
+    run: moveCheckoutsIntoDocuments,
   },
 ];
 

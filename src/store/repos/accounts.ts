@@ -29,7 +29,6 @@ const ACCOUNT_DATA_TABLES = [
   'customers',
   'sources',
   'checkouts',
-  'checkout_items',
   'checkout_sources',
   'orders',
   'order_parts',

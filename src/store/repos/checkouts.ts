@@ -10,16 +10,9 @@ import type {
   Page,
   PageQuery,
 } from '../records.js';
-import type { CheckoutItemsTable, CheckoutsTable } from '../schema.js';
+import type { CheckoutsTable } from '../schema.js';
 import { type ReadOptions, Repo } from './base.js';
-import {
-  lineFromRow,
-  lineToRow,
-  type SharedFilters,
-  totalsFromRow,
-  totalsToRow,
-  whereShared,
-} from './lines.js';
+import { type SharedFilters, totalsFromRow, totalsToRow, whereShared } from './lines.js';
 
 const toCheckout = (row: Selectable<CheckoutsTable>): CheckoutRecord => ({
   accountId: row.account_id,
@@ -66,11 +59,25 @@ const contentColumns = (c: CheckoutRecord) => ({
   updated_at: c.updatedAt,
 });
 
-const toItem = (row: Selectable<CheckoutItemsTable>): CheckoutItemRecord => ({
-  ...lineFromRow(row),
-  checkoutId: row.checkout_id,
-  priceMinor: row.price_minor,
-  aggregatePriceMinor: row.aggregate_price_minor,
+/** A checkout with its items and its attached sources: one row (migration 10). */
+export interface CheckoutAggregate {
+  checkout: CheckoutRecord;
+  items: CheckoutItemRecord[];
+  attachments: CheckoutSourceRecord[];
+}
+
+type StoredItem = Omit<CheckoutItemRecord, 'checkoutId'>;
+type StoredAttachment = Omit<CheckoutSourceRecord, 'checkoutId'>;
+
+export const itemsToJson = (items: readonly CheckoutItemRecord[]): string =>
+  toJson(items.map(({ checkoutId: _checkout, ...item }): StoredItem => item));
+export const attachmentsToJson = (attachments: readonly CheckoutSourceRecord[]): string =>
+  toJson(attachments.map(({ checkoutId: _checkout, ...a }): StoredAttachment => a));
+
+const toAggregate = (row: Selectable<CheckoutsTable>): CheckoutAggregate => ({
+  checkout: toCheckout(row),
+  items: fromJson<StoredItem[]>(row.items).map((item) => ({ ...item, checkoutId: row.id })),
+  attachments: fromJson<StoredAttachment[]>(row.attachments).map((a) => ({ ...a, checkoutId: row.id })),
 });
 
 export type CheckoutFilters = SharedFilters;
@@ -85,6 +92,22 @@ export class CheckoutsRepo extends Repo {
     if (options.lock && this.locks) q = q.forUpdate();
     const row = await q.executeTakeFirst();
     return row ? toCheckout(row) : undefined;
+  }
+
+  /** The checkout with its items and attachments: one statement. */
+  async load(
+    accountId: string,
+    id: string,
+    options: ReadOptions = {},
+  ): Promise<CheckoutAggregate | undefined> {
+    let q = this.db
+      .selectFrom('checkouts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id);
+    if (options.lock && this.locks) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    return row ? toAggregate(row) : undefined;
   }
 
   async getBySession(accountId: string, sessionId: string): Promise<CheckoutRecord | undefined> {
@@ -110,27 +133,22 @@ export class CheckoutsRepo extends Repo {
         session_client_secret: checkout.sessionClientSecret,
         created_at: checkout.createdAt,
         ...contentColumns(checkout),
+        items: itemsToJson(items),
+        attachments: '[]',
       })
       .execute();
-    await this.insertItems(checkout.accountId, items);
   }
 
   /** Replaces the content of an open checkout (state is checked, not changed). */
   async updateContent(checkout: CheckoutRecord, items: readonly CheckoutItemRecord[]): Promise<void> {
     const result = await this.db
       .updateTable('checkouts')
-      .set(contentColumns(checkout))
+      .set({ ...contentColumns(checkout), items: itemsToJson(items) })
       .where('account_id', '=', checkout.accountId)
       .where('id', '=', checkout.id)
       .where('state', '=', 'open')
       .executeTakeFirst();
     assert(Number(result.numUpdatedRows) === 1, `checkout ${checkout.id} is not open`);
-    await this.db
-      .deleteFrom('checkout_items')
-      .where('account_id', '=', checkout.accountId)
-      .where('checkout_id', '=', checkout.id)
-      .execute();
-    await this.insertItems(checkout.accountId, items);
   }
 
   /** open → spent: an order attempt was declined; the checkout can no longer be used. */
@@ -159,73 +177,11 @@ export class CheckoutsRepo extends Repo {
 
   async delete(accountId: string, id: string): Promise<void> {
     await this.db
-      .deleteFrom('checkout_items')
-      .where('account_id', '=', accountId)
-      .where('checkout_id', '=', id)
-      .execute();
-    await this.db
       .deleteFrom('checkout_sources')
       .where('account_id', '=', accountId)
       .where('checkout_id', '=', id)
       .execute();
     await this.db.deleteFrom('checkouts').where('account_id', '=', accountId).where('id', '=', id).execute();
-  }
-
-  async items(accountId: string, checkoutId: string): Promise<CheckoutItemRecord[]> {
-    const rows = await this.db
-      .selectFrom('checkout_items')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('checkout_id', '=', checkoutId)
-      .orderBy('position')
-      .execute();
-    return rows.map(toItem);
-  }
-
-  /** Items of several checkouts at once (for lists), grouped by checkout id. */
-  async itemsOf(
-    accountId: string,
-    checkoutIds: readonly string[],
-  ): Promise<Map<string, CheckoutItemRecord[]>> {
-    const grouped = new Map<string, CheckoutItemRecord[]>(checkoutIds.map((id) => [id, []]));
-    if (checkoutIds.length === 0) return grouped;
-    const rows = await this.db
-      .selectFrom('checkout_items')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('checkout_id', 'in', checkoutIds)
-      .orderBy('position')
-      .execute();
-    for (const row of rows) grouped.get(row.checkout_id)?.push(toItem(row));
-    return grouped;
-  }
-
-  async attachments(accountId: string, checkoutId: string): Promise<CheckoutSourceRecord[]> {
-    return (await this.attachmentsOf(accountId, [checkoutId])).get(checkoutId) ?? [];
-  }
-
-  async attachmentsOf(
-    accountId: string,
-    checkoutIds: readonly string[],
-  ): Promise<Map<string, CheckoutSourceRecord[]>> {
-    const grouped = new Map<string, CheckoutSourceRecord[]>(checkoutIds.map((id) => [id, []]));
-    if (checkoutIds.length === 0) return grouped;
-    const rows = await this.db
-      .selectFrom('checkout_sources')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('checkout_id', 'in', checkoutIds)
-      .orderBy('seq')
-      .execute();
-    for (const row of rows) {
-      grouped.get(row.checkout_id)?.push({
-        checkoutId: row.checkout_id,
-        sourceId: row.source_id,
-        role: row.role as CheckoutSourceRecord['role'],
-        createdAt: row.created_at,
-      });
-    }
-    return grouped;
   }
 
   /** Checkouts (other than `exceptCheckoutId`) a source is attached to. */
@@ -239,7 +195,16 @@ export class CheckoutsRepo extends Repo {
     return rows.map((r) => r.checkout_id);
   }
 
-  async attach(accountId: string, attachment: CheckoutSourceRecord): Promise<void> {
+  /**
+   * Attaches a source: the checkout's row takes its attachments as they are now, and
+   * checkout_sources (the index of attachments by source) the new one.
+   */
+  async attach(
+    accountId: string,
+    attachment: CheckoutSourceRecord,
+    attachments: readonly CheckoutSourceRecord[],
+  ): Promise<void> {
+    await this.setAttachments(accountId, attachment.checkoutId, attachments);
     await this.db
       .insertInto('checkout_sources')
       .values({
@@ -252,7 +217,13 @@ export class CheckoutsRepo extends Repo {
       .execute();
   }
 
-  async detach(accountId: string, checkoutId: string, sourceId: string): Promise<void> {
+  async detach(
+    accountId: string,
+    checkoutId: string,
+    sourceId: string,
+    attachments: readonly CheckoutSourceRecord[],
+  ): Promise<void> {
+    await this.setAttachments(accountId, checkoutId, attachments);
     await this.db
       .deleteFrom('checkout_sources')
       .where('account_id', '=', accountId)
@@ -261,8 +232,22 @@ export class CheckoutsRepo extends Repo {
       .execute();
   }
 
+  private async setAttachments(
+    accountId: string,
+    checkoutId: string,
+    attachments: readonly CheckoutSourceRecord[],
+  ): Promise<void> {
+    const result = await this.db
+      .updateTable('checkouts')
+      .set({ attachments: attachmentsToJson(attachments) })
+      .where('account_id', '=', accountId)
+      .where('id', '=', checkoutId)
+      .executeTakeFirst();
+    assert(Number(result.numUpdatedRows) === 1, `checkout ${checkoutId} vanished`);
+  }
+
   /** Lists checkouts that can still be used as checkouts (those converted to orders are gone). */
-  async list(accountId: string, filters: CheckoutFilters, page: PageQuery): Promise<Page<CheckoutRecord>> {
+  async list(accountId: string, filters: CheckoutFilters, page: PageQuery): Promise<Page<CheckoutAggregate>> {
     let q = this.db
       .selectFrom('checkouts')
       .selectAll()
@@ -272,22 +257,6 @@ export class CheckoutsRepo extends Repo {
     const result = await paginate<Selectable<CheckoutsTable>>(q, page, (id) =>
       this.seqOf('checkouts', accountId, id),
     );
-    return { data: result.data.map(toCheckout), hasMore: result.hasMore };
-  }
-
-  private async insertItems(accountId: string, items: readonly CheckoutItemRecord[]): Promise<void> {
-    if (items.length === 0) return;
-    await this.db
-      .insertInto('checkout_items')
-      .values(
-        items.map((item) => ({
-          ...lineToRow(item),
-          account_id: accountId,
-          checkout_id: item.checkoutId,
-          price_minor: item.priceMinor,
-          aggregate_price_minor: item.aggregatePriceMinor,
-        })),
-      )
-      .execute();
+    return { data: result.data.map(toAggregate), hasMore: result.hasMore };
   }
 }
