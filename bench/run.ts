@@ -1,5 +1,5 @@
 // `npm run bench`: measures the ceiling (a bare Fastify JSON echo) and Tributary's
-// checkout → source → attach → order sequence on SQLite (synchronous=FULL) in the same run,
+// checkout → source → attach → order sequence on SQLite (durable commits: the WAL synced before each answer) in the same run,
 // each server a child process on CPU 0, the load generator on CPU 1 (when taskset exists).
 // Prints a table and writes bench/results/latest.json.
 import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 // What one lifecycle request costs the store, per request type: statements executed (savepoints
-// counted apart), bytes SQLite hands to write(2) (the WAL, with synchronous=FULL) and the
+// counted apart), bytes SQLite hands to write(2) (the WAL) and the
 // process's CPU per request, in process through `inject` (no HTTP parsing, one client). The
 // settlement of a capture (a task, run by a clock advance) is a row of its own, and so is the
 // delivery of one event to a webhook. `npm run bench` prints it; alone:

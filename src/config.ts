@@ -17,6 +17,8 @@ export interface StoreConfig {
    * PostgreSQL (never the working directory)
    */
   keyFile: string;
+  /** TRIBUTARY_SQLITE_COMMIT_SYNC: where a SQLite commit is synced (store/sqlite.ts) */
+  sqliteCommitSync: 'thread-pool' | 'in-commit';
 }
 
 export interface ServeConfig extends StoreConfig {
@@ -65,7 +67,15 @@ export function storeConfig(flags: StoreFlags, env: Env): StoreConfig {
       nonEmpty(env['TRIBUTARY_KEY_FILE']) ??
         (databaseUrl ? join(configHome(env), POSTGRES_KEY_FILE) : `${dbPath}.key`),
     ),
+    sqliteCommitSync: commitSync(env['TRIBUTARY_SQLITE_COMMIT_SYNC']),
   });
+}
+
+function commitSync(value: string | undefined): StoreConfig['sqliteCommitSync'] {
+  const text = nonEmpty(value) ?? 'thread-pool';
+  if (text !== 'thread-pool' && text !== 'in-commit')
+    throw new Error(`TRIBUTARY_SQLITE_COMMIT_SYNC must be thread-pool or in-commit, not '${text}'`);
+  return text;
 }
 
 function configHome(env: Env): string {

@@ -42,5 +42,5 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const secrets = secretBox(config);
   return config.databaseUrl
     ? PostgresStore.open({ connectionString: config.databaseUrl, secrets })
-    : SqliteStore.open({ path: config.dbPath, secrets });
+    : SqliteStore.open({ path: config.dbPath, secrets, commitSync: config.sqliteCommitSync });
 }

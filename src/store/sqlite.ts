@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { type FileHandle, open } from 'node:fs/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SecretBox } from '../lib/secret-box.js';
@@ -13,10 +14,23 @@ import { type Store, Tx } from './store.js';
 /** How long a writer waits for another process's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5_000;
 
+/**
+ * Where a commit is made durable before it is answered:
+ * - `thread-pool` (the default): synchronous=NORMAL, so COMMIT only writes the WAL; then an
+ *   fdatasync of the WAL file on libuv's thread pool, while the next group runs. Answers (and
+ *   reads that could see the commit) wait for it. A failed sync is fatal.
+ * - `in-commit`: synchronous=FULL, SQLite syncs inside COMMIT, on the event loop.
+ * Either way nobody is answered before their writes are durable.
+ */
+export type CommitSync = 'thread-pool' | 'in-commit';
+
 export interface SqliteStoreOptions {
   path: string;
-  /** synchronous=FULL unless told otherwise: an acknowledged write survives power loss */
-  synchronous?: 'FULL' | 'NORMAL';
+  commitSync?: CommitSync | undefined;
+  /** the sync of the WAL file (tests wrap it to watch what waits for it) */
+  datasync?: ((wal: FileHandle) => Promise<void>) | undefined;
+  /** a failed sync of the WAL: the process cannot know what is durable (default: exits) */
+  onSyncFailure?: ((error: unknown) => void) | undefined;
   /** seals webhook secrets at rest */
   secrets: SecretBox;
   /** how long a writer waits for another process's write lock, each attempt (tests shorten it) */
@@ -52,6 +66,12 @@ function withStatementCache(raw: BetterSqlite3.Database, onPrepare?: (text: stri
   };
 }
 
+/** A sync of the WAL failed: what was committed may not be on disk, and nobody may be told it is. */
+function exitOnSyncFailure(error: unknown): void {
+  process.stderr.write(`tributary: syncing the SQLite WAL failed, stopping: ${String(error)}\n`);
+  process.exit(70);
+}
+
 interface Unit {
   work: (tx: Tx) => Promise<unknown>;
   /** the times a group started with this unit first could not have the write lock */
@@ -79,12 +99,24 @@ export class SqliteStore implements Store {
   private running = false;
   /** when the last run of groups ended (performance.now()) */
   private groupsEndedAt = 0;
+  /** commit-sync `thread-pool`: groups committed, and how many of them are durable */
+  private committed = 0;
+  private synced = 0;
+  private syncing = false;
+  private wal: FileHandle | undefined;
+  private syncFailure: unknown;
+  private readonly durableWaiters: { through: number; resolve: () => void; reject: (e: unknown) => void }[] =
+    [];
 
   private constructor(
     readonly raw: BetterSqlite3.Database,
     reader: BetterSqlite3.Database,
     private readonly box: SecretBox,
-    onPrepare?: (text: string) => void,
+    onPrepare: ((text: string) => void) | undefined,
+    private readonly path: string,
+    private readonly commitSync: CommitSync,
+    private readonly datasync: (wal: FileHandle) => Promise<void>,
+    private readonly onSyncFailure: (error: unknown) => void,
   ) {
     this.db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(raw, onPrepare) }),
@@ -99,12 +131,22 @@ export class SqliteStore implements Store {
     const busyTimeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     raw.pragma(`busy_timeout = ${busyTimeout}`);
     raw.pragma('journal_mode = WAL');
-    raw.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    const commitSync = options.commitSync ?? 'thread-pool';
+    raw.pragma(`synchronous = ${commitSync === 'thread-pool' ? 'NORMAL' : 'FULL'}`);
     raw.pragma('foreign_keys = ON');
     const reader = new BetterSqlite3(options.path);
     reader.pragma(`busy_timeout = ${busyTimeout}`);
     reader.pragma('query_only = ON');
-    const store = new SqliteStore(raw, reader, options.secrets, options.onPrepare);
+    const store = new SqliteStore(
+      raw,
+      reader,
+      options.secrets,
+      options.onPrepare,
+      options.path,
+      commitSync,
+      options.datasync ?? ((wal) => wal.datasync()),
+      options.onSyncFailure ?? exitOnSyncFailure,
+    );
     await migrate(store.db, 'sqlite', Date.now);
     try {
       await store.transaction((tx) => startUp(tx, options.secrets));
@@ -202,11 +244,26 @@ export class SqliteStore implements Store {
     if (broken === undefined) {
       try {
         await sql`COMMIT`.execute(conn);
-        for (const { unit, value } of done) unit.resolve(value);
-        return;
       } catch (error) {
         broken = error;
       }
+    }
+    if (broken === undefined) {
+      if (this.commitSync === 'in-commit') {
+        for (const { unit, value } of done) unit.resolve(value);
+        return;
+      }
+      // answered once the WAL is synced; the next group runs meanwhile
+      this.committed += 1;
+      this.durable(this.committed).then(
+        () => {
+          for (const { unit, value } of done) unit.resolve(value);
+        },
+        (error: unknown) => {
+          for (const { unit } of done) unit.reject(error);
+        },
+      );
+      return;
     }
     await sql`ROLLBACK`.execute(conn).catch(() => undefined);
     for (const { unit } of done) unit.reject(translateDbError(broken));
@@ -220,7 +277,48 @@ export class SqliteStore implements Store {
   async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const ambient = ambientTx(this);
     if (ambient) return work(ambient.tx);
-    return this.readDb.connection().execute((conn) => work(new Tx(conn, 'sqlite', this.box)));
+    // what it may see is answered only once durable: a commit not synced yet could be lost
+    const through = this.committed;
+    const value = await this.readDb.connection().execute((conn) => work(new Tx(conn, 'sqlite', this.box)));
+    await this.durable(through);
+    return value;
+  }
+
+  /** Resolves once the first `through` committed groups are durable (their WAL frames synced). */
+  private durable(through: number): Promise<void> {
+    if (this.syncFailure !== undefined) return Promise.reject(this.syncFailure);
+    if (this.synced >= through) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.durableWaiters.push({ through, resolve, reject });
+      if (!this.syncing) void this.syncWal();
+    });
+  }
+
+  /**
+   * Syncs the WAL file until every waiter is served: each fdatasync covers every group committed
+   * before it started (COMMIT had written their frames), so one sync serves them all.
+   */
+  private async syncWal(): Promise<void> {
+    this.syncing = true;
+    try {
+      while (this.durableWaiters.length > 0) {
+        const target = this.committed;
+        this.wal ??= await open(`${this.path}-wal`, 'r');
+        await this.datasync(this.wal);
+        this.synced = target;
+        const waiting = this.durableWaiters.splice(0);
+        for (const w of waiting) {
+          if (w.through <= this.synced) w.resolve();
+          else this.durableWaiters.push(w);
+        }
+      }
+    } catch (error) {
+      this.syncFailure = error;
+      for (const w of this.durableWaiters.splice(0)) w.reject(error);
+      this.onSyncFailure(error);
+    } finally {
+      this.syncing = false;
+    }
   }
 
   /** One process has the file: it leads everything. */
@@ -229,7 +327,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.durable(this.committed).catch(() => undefined);
     await this.readDb.destroy();
     await this.db.destroy();
+    await this.wal?.close();
   }
 }
