@@ -6,6 +6,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import { ambientTx, detached, nestedTransaction, runScoped } from './ambient.js';
 import { isRetryable, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
+import type { HotStatements } from './repos/base.js';
 import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
 import type { Database } from './schema.js';
 import { startUp } from './startup.js';
@@ -66,6 +67,18 @@ function withStatementCache(raw: BetterSqlite3.Database, onPrepare?: (text: stri
   };
 }
 
+/** The hot statements of a connection, through the same cache as Kysely's (repos/base.ts). */
+function hotStatements(cached: ReturnType<typeof withStatementCache>): HotStatements {
+  return {
+    get: <R>(text: string, params: readonly unknown[]) =>
+      cached.prepare(text).get(...params) as R | undefined,
+    all: <R>(text: string, params: readonly unknown[]) => cached.prepare(text).all(...params) as R[],
+    run: (text: string, params: readonly unknown[]) => ({
+      changes: cached.prepare(text).run(...params).changes,
+    }),
+  };
+}
+
 /** A sync of the WAL failed: what was committed may not be on disk, and nobody may be told it is. */
 function exitOnSyncFailure(error: unknown): void {
   process.stderr.write(`tributary: syncing the SQLite WAL failed, stopping: ${String(error)}\n`);
@@ -99,6 +112,8 @@ export class SqliteStore implements Store {
   private running = false;
   /** when the last run of groups ended (performance.now()) */
   private groupsEndedAt = 0;
+  private readonly hotWriter: HotStatements;
+  private readonly hotReader: HotStatements;
   /** commit-sync `thread-pool`: groups committed, and how many of them are durable */
   private committed = 0;
   private synced = 0;
@@ -118,12 +133,12 @@ export class SqliteStore implements Store {
     private readonly datasync: (wal: FileHandle) => Promise<void>,
     private readonly onSyncFailure: (error: unknown) => void,
   ) {
-    this.db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(raw, onPrepare) }),
-    });
-    this.readDb = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(reader, onPrepare) }),
-    });
+    const writer = withStatementCache(raw, onPrepare);
+    const readerCache = withStatementCache(reader, onPrepare);
+    this.hotWriter = hotStatements(writer);
+    this.hotReader = hotStatements(readerCache);
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
+    this.readDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: readerCache }) });
   }
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
@@ -215,7 +230,7 @@ export class SqliteStore implements Store {
       this.queue.shift()?.reject(translateDbError(error));
       return;
     }
-    const tx = new Tx(conn, 'sqlite', this.box);
+    const tx = new Tx(conn, 'sqlite', this.box, this.hotWriter);
     let broken: unknown;
     while (
       this.queue.length > 0 &&
@@ -279,7 +294,9 @@ export class SqliteStore implements Store {
     if (ambient) return work(ambient.tx);
     // what it may see is answered only once durable: a commit not synced yet could be lost
     const through = this.committed;
-    const value = await this.readDb.connection().execute((conn) => work(new Tx(conn, 'sqlite', this.box)));
+    const value = await this.readDb
+      .connection()
+      .execute((conn) => work(new Tx(conn, 'sqlite', this.box, this.hotReader)));
     await this.durable(through);
     return value;
   }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Dialect } from './migrations/index.js';
 import { AccountsRepo } from './repos/accounts.js';
+import type { HotStatements } from './repos/base.js';
 import { CheckoutsRepo } from './repos/checkouts.js';
 import { CustomersRepo } from './repos/customers.js';
 import { EventsRepo } from './repos/events.js';
@@ -65,6 +66,8 @@ export class Tx {
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     box?: SecretBox,
+    /** SQLite: the connection's kept statements, for the hot paths */
+    hot?: HotStatements,
   ) {
     this.accounts = new AccountsRepo(db, dialect);
     this.skus = new SkusRepo(db, dialect);
@@ -80,6 +83,7 @@ export class Tx {
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);
     this.settings = new SettingsRepo(db, dialect);
+    if (hot) for (const repo of [this.accounts, this.checkouts, this.orders, this.events]) repo.hot = hot;
   }
 
   private savepoints = 0;

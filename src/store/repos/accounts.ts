@@ -57,6 +57,11 @@ export class AccountsRepo extends Repo {
   }
 
   async get(id: string, options: ReadOptions = {}): Promise<AccountRecord | undefined> {
+    if (this.hot) {
+      // every request reads its account: a kept statement
+      const hot = this.hot.get<Selectable<AccountsTable>>('SELECT * FROM accounts WHERE id = ?', [id]);
+      return hot ? toAccount(hot) : undefined;
+    }
     let q = this.db.selectFrom('accounts').selectAll().where('id', '=', id);
     if (options.lock && this.locks) q = q.forUpdate();
     const row = await q.executeTakeFirst();

@@ -8,6 +8,12 @@ import type { Database } from '../schema.js';
  * transaction already holds the database (BEGIN IMMEDIATE).
  */
 export abstract class Repo {
+  /**
+   * SQLite: the hot statements' way around the query builder (set by the Tx). A few statements
+   * every request runs are written as SQL text here, prepared once per connection and kept.
+   */
+  hot: HotStatements | undefined;
+
   constructor(
     protected readonly db: Kysely<Database>,
     protected readonly dialect: Dialect,
@@ -28,6 +34,16 @@ export abstract class Repo {
     return row?.seq;
   }
 }
+
+/** Statements on the transaction's own SQLite connection, prepared once and kept (store/sqlite.ts). */
+export interface HotStatements {
+  get<R>(text: string, params: readonly unknown[]): R | undefined;
+  all<R>(text: string, params: readonly unknown[]): R[];
+  run(text: string, params: readonly unknown[]): { changes: number };
+}
+
+/** `?, ?, ?` */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 type ListedTable = 'skus' | 'customers' | 'sources' | 'checkouts' | 'orders' | 'events' | 'webhooks';
 

@@ -100,6 +100,13 @@ export class CheckoutsRepo extends Repo {
     id: string,
     options: ReadOptions = {},
   ): Promise<CheckoutAggregate | undefined> {
+    if (this.hot) {
+      const hot = this.hot.get<Selectable<CheckoutsTable>>(
+        'SELECT * FROM checkouts WHERE account_id = ? AND id = ?',
+        [accountId, id],
+      );
+      return hot ? toAggregate(hot) : undefined;
+    }
     let q = this.db
       .selectFrom('checkouts')
       .selectAll()

@@ -6,7 +6,7 @@ import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
 import { paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { DeliveryRecord, EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
 import type { EventsTable } from '../schema.js';
-import { chunks, eachAccountBatch, Repo } from './base.js';
+import { chunks, eachAccountBatch, placeholders, Repo } from './base.js';
 import { WebhooksRepo } from './webhooks.js';
 
 const toEvent = (row: Selectable<EventsTable>): EventRecord => ({
@@ -36,13 +36,18 @@ export class EventsRepo extends Repo {
   async append(events: readonly EventRecord[]): Promise<void> {
     if (events.length === 0) return;
     const accountIds = [...new Set(events.map((e) => e.accountId))];
-    const hooks = await this.db
-      .selectFrom('webhooks')
-      .select(['account_id', 'id', 'types'])
-      .where('account_id', 'in', accountIds)
-      .where('enabled', '=', 1)
-      .orderBy('seq')
-      .execute();
+    const hooks = this.hot
+      ? this.hot.all<{ account_id: string; id: string; types: string }>(
+          `SELECT account_id, id, types FROM webhooks WHERE account_id IN (${placeholders(accountIds.length)}) AND enabled = 1 ORDER BY seq`,
+          accountIds,
+        )
+      : await this.db
+          .selectFrom('webhooks')
+          .select(['account_id', 'id', 'types'])
+          .where('account_id', 'in', accountIds)
+          .where('enabled', '=', 1)
+          .orderBy('seq')
+          .execute();
     const subscriptions = hooks.map((h) => ({
       accountId: h.account_id,
       id: h.id,
@@ -77,7 +82,22 @@ export class EventsRepo extends Repo {
         webhook_ids: toJson(webhookIds),
       };
     });
-    for (const batch of chunks(rows)) await this.db.insertInto('events').values(batch).execute();
+    for (const batch of chunks(rows)) {
+      if (this.hot)
+        this.hot.run(
+          `INSERT INTO events (account_id, id, type, object, previous_attributes, created_at, webhook_ids) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          batch.flatMap((r) => [
+            r.account_id,
+            r.id,
+            r.type,
+            r.object,
+            r.previous_attributes,
+            r.created_at,
+            r.webhook_ids,
+          ]),
+        );
+      else await this.db.insertInto('events').values(batch).execute();
+    }
     await new WebhooksRepo(this.db, this.dialect).insertDeliveries(deliveries);
   }
 

@@ -92,6 +92,13 @@ export class OrdersRepo extends Repo {
 
   /** The order aggregate: one statement. */
   async get(accountId: string, id: string, options: ReadOptions = {}): Promise<Order | undefined> {
+    if (this.hot) {
+      const hot = this.hot.get<Selectable<OrdersTable>>(
+        'SELECT * FROM orders WHERE account_id = ? AND id = ?',
+        [accountId, id],
+      );
+      return hot ? toAggregate(hot) : undefined;
+    }
     let q = this.db.selectFrom('orders').selectAll().where('account_id', '=', accountId).where('id', '=', id);
     if (options.lock && this.locks) q = q.forUpdate();
     const row = await q.executeTakeFirst();
@@ -227,25 +234,37 @@ export class OrdersRepo extends Repo {
     assert(n.accountId === b.accountId && n.id === b.id, 'a decision keeps the order it was given');
     const version = versions.get(b);
     assert(version !== undefined, `order ${b.id} was read before it is written`);
-    const result = await this.db
-      .updateTable('orders')
-      .set({
-        state: n.state,
-        state_transitions: toJson(n.stateTransitions),
-        fraud_state: n.fraudState,
-        fraud_state_transitions: toJson(n.fraudStateTransitions),
-        upstream_id: n.upstreamId,
-        metadata: toJsonOrNull(n.metadata),
-        request_to_be_forgotten: flag(n.requestToBeForgotten),
-        updated_at: n.updatedAt,
-        document: documentOf(next, partless.get(b)),
-        version: version + 1,
-      })
-      .where('account_id', '=', n.accountId)
-      .where('id', '=', n.id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1)
+    const columns = {
+      state: n.state,
+      state_transitions: toJson(n.stateTransitions),
+      fraud_state: n.fraudState,
+      fraud_state_transitions: toJson(n.fraudStateTransitions),
+      upstream_id: n.upstreamId,
+      metadata: toJsonOrNull(n.metadata),
+      request_to_be_forgotten: flag(n.requestToBeForgotten),
+      updated_at: n.updatedAt,
+      document: documentOf(next, partless.get(b)),
+      version: version + 1,
+    };
+    const updated = this.hot
+      ? this.hot.run(
+          `UPDATE orders SET ${Object.keys(columns)
+            .map((c) => `${c} = ?`)
+            .join(', ')} WHERE account_id = ? AND id = ? AND version = ?`,
+          [...Object.values(columns), n.accountId, n.id, version],
+        ).changes
+      : Number(
+          (
+            await this.db
+              .updateTable('orders')
+              .set(columns)
+              .where('account_id', '=', n.accountId)
+              .where('id', '=', n.id)
+              .where('version', '=', version)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        );
+    if (updated !== 1)
       throw new OrderVersionConflict(`order ${n.id} was written since it was read (version ${version})`);
     versions.set(n, version + 1);
     const without = partless.get(b);
