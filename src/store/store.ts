@@ -83,7 +83,9 @@ export class Tx {
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);
     this.settings = new SettingsRepo(db, dialect);
-    if (hot) for (const repo of [this.accounts, this.checkouts, this.orders, this.events]) repo.hot = hot;
+    if (hot)
+      for (const repo of [this.accounts, this.sources, this.checkouts, this.orders, this.events])
+        repo.hot = hot;
   }
 
   private savepoints = 0;

@@ -5,7 +5,7 @@ import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.
 import { paginate, whereTimeRange } from '../paging.js';
 import type { CheckoutData, OrderRecord, Page, PageQuery, TimeRange } from '../records.js';
 import type { Database, OrderPartKind, OrdersTable } from '../schema.js';
-import { chunks, eachAccountBatch, type ReadOptions, Repo } from './base.js';
+import { chunks, eachAccountBatch, placeholders, type ReadOptions, Repo } from './base.js';
 import { type SharedFilters, totalsFromRow, totalsToRow, whereShared } from './lines.js';
 import {
   aggregateOf,
@@ -53,6 +53,21 @@ export interface OrderFilters extends SharedFilters {
   skuId?: string | undefined;
   totalAmountMinor?: TimeRange | undefined;
 }
+
+const PART_COLUMNS = [
+  'account_id',
+  'kind',
+  'id',
+  'order_id',
+  'parent_id',
+  'sku_id',
+  'state',
+  'reason',
+  'failure_reason',
+  'tracking_company',
+  'tracking_number',
+  'created_at',
+] as const satisfies readonly (keyof OrderPartRow)[];
 
 /** A conflicting write of an order: another transaction wrote it since it was read. Retried whole. */
 export class OrderVersionConflict extends Error {
@@ -285,7 +300,16 @@ export class OrdersRepo extends Repo {
   }
 
   private async insertParts(rows: readonly OrderPartRow[]): Promise<void> {
-    for (const batch of chunks(rows)) await this.db.insertInto('order_parts').values(batch).execute();
+    for (const batch of chunks(rows)) {
+      if (this.hot)
+        this.hot.run(
+          `INSERT INTO order_parts (${PART_COLUMNS.join(', ')}) VALUES ${batch
+            .map(() => `(${placeholders(PART_COLUMNS.length)})`)
+            .join(', ')}`,
+          batch.flatMap((row) => PART_COLUMNS.map((c) => row[c])),
+        );
+      else await this.db.insertInto('order_parts').values(batch).execute();
+    }
   }
 
   private async updatePart(

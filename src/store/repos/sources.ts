@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { flag, fromJsonOrNull, metadataFromJson, toJsonOrNull } from '../json.js';
 import type { Json, SourceRecord } from '../records.js';
 import type { SourcesTable } from '../schema.js';
-import { type ReadOptions, Repo } from './base.js';
+import { placeholders, type ReadOptions, Repo } from './base.js';
 
 const toSource = (row: Selectable<SourcesTable>): SourceRecord => ({
   accountId: row.account_id,
@@ -74,12 +74,19 @@ export class SourcesRepo extends Repo {
 
   async getMany(accountId: string, ids: readonly string[]): Promise<Map<string, SourceRecord>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('sources')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
+    const unique = [...new Set(ids)];
+    // every order request reads its sources: a kept statement on SQLite
+    const rows = this.hot
+      ? this.hot.all<Selectable<SourcesTable>>(
+          `SELECT * FROM sources WHERE account_id = ? AND id IN (${placeholders(unique.length)})`,
+          [accountId, ...unique],
+        )
+      : await this.db
+          .selectFrom('sources')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('id', 'in', unique)
+          .execute();
     return new Map(rows.map((r) => [r.id, toSource(r)]));
   }
 
