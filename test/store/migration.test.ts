@@ -13,6 +13,7 @@ import { SecretBox } from '../../src/lib/secret-box.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import type { CheckoutAggregate } from '../../src/store/repos/checkouts.js';
+import { lineToRow, totalsToRow } from '../../src/store/repos/lines.js';
 import type { Database } from '../../src/store/schema.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
@@ -191,15 +192,17 @@ async function openAtVersion7(kind: 'sqlite' | 'postgres'): Promise<Target> {
 
 const json = (value: unknown) => JSON.stringify(value);
 
+async function insertRow(db: Kysely<Database>, table: string, row: Record<string, unknown>): Promise<void> {
+  const columns = Object.keys(row);
+  await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+    VALUES (${sql.join(columns.map((c) => row[c]))})`.execute(db);
+}
+
 /** A checkout as version 7 kept it: its row, checkout_items and checkout_sources. */
 async function writeCheckoutAsVersion7(db: Kysely<Database>, aggregate: CheckoutAggregate): Promise<void> {
   const c = aggregate.checkout;
   const t = c.totals;
-  const insert = async (table: string, row: Record<string, unknown>) => {
-    const columns = Object.keys(row);
-    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((k) => sql.ref(k)))})
-      VALUES (${sql.join(columns.map((k) => row[k]))})`.execute(db);
-  };
+  const insert = (table: string, row: Record<string, unknown>) => insertRow(db, table, row);
   await insert('checkouts', {
     account_id: c.accountId,
     id: c.id,
@@ -219,15 +222,7 @@ async function writeCheckoutAsVersion7(db: Kysely<Database>, aggregate: Checkout
     has_shipping_choice: flag(c.hasShippingChoice),
     session_id: c.sessionId,
     session_client_secret: c.sessionClientSecret,
-    subtotal_minor: t.subtotalMinor,
-    total_tax_minor: t.totalTaxMinor,
-    total_shipping_minor: t.totalShippingMinor,
-    shipping_tax_minor: t.shippingTaxMinor,
-    total_discount_minor: t.totalDiscountMinor,
-    total_fees_minor: t.totalFeesMinor,
-    total_duty_minor: t.totalDutyMinor,
-    total_importer_tax_minor: t.totalImporterTaxMinor,
-    total_amount_minor: t.totalAmountMinor,
+    ...totalsToRow(t),
     data: json(c.data),
     metadata: c.metadata === null ? null : json(c.metadata),
     created_at: c.createdAt,
@@ -237,20 +232,7 @@ async function writeCheckoutAsVersion7(db: Kysely<Database>, aggregate: Checkout
     await insert('checkout_items', {
       account_id: c.accountId,
       checkout_id: c.id,
-      id: i.id,
-      position: i.position,
-      sku_id: i.skuId,
-      product_details: json(i.productDetails),
-      physical: flag(i.physical),
-      quantity: i.quantity,
-      amount_minor: i.amountMinor,
-      discount_minor: i.discountMinor,
-      tax_rate: i.taxRate,
-      tax_minor: i.taxMinor,
-      shipping_minor: i.shippingMinor,
-      shipping_tax_minor: i.shippingTaxMinor,
-      data: json(i.data),
-      metadata: i.metadata === null ? null : json(i.metadata),
+      ...lineToRow(i),
       price_minor: i.priceMinor,
       aggregate_price_minor: i.aggregatePriceMinor,
     });
@@ -269,11 +251,7 @@ const flag = (value: boolean) => (value ? 1 : 0);
 async function writeAsVersion7(db: Kysely<Database>, aggregate: Order): Promise<void> {
   const o = aggregate.order;
   const a = o.accountId;
-  const insert = async (table: string, row: Record<string, unknown>) => {
-    const columns = Object.keys(row);
-    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-      VALUES (${sql.join(columns.map((c) => row[c]))})`.execute(db);
-  };
+  const insert = (table: string, row: Record<string, unknown>) => insertRow(db, table, row);
   const t = o.totals;
   await insert('orders', {
     account_id: a,
@@ -298,15 +276,7 @@ async function writeAsVersion7(db: Kysely<Database>, aggregate: Order): Promise<
     session_id: o.sessionId,
     session_client_secret: o.sessionClientSecret,
     session_state: o.sessionState,
-    subtotal_minor: t.subtotalMinor,
-    total_tax_minor: t.totalTaxMinor,
-    total_shipping_minor: t.totalShippingMinor,
-    shipping_tax_minor: t.shippingTaxMinor,
-    total_discount_minor: t.totalDiscountMinor,
-    total_fees_minor: t.totalFeesMinor,
-    total_duty_minor: t.totalDutyMinor,
-    total_importer_tax_minor: t.totalImporterTaxMinor,
-    total_amount_minor: t.totalAmountMinor,
+    ...totalsToRow(t),
     data: json(o.data),
     metadata: o.metadata === null ? null : json(o.metadata),
     created_at: o.createdAt,
@@ -316,22 +286,9 @@ async function writeAsVersion7(db: Kysely<Database>, aggregate: Order): Promise<
     await insert('order_items', {
       account_id: a,
       order_id: o.id,
-      id: i.id,
+      ...lineToRow(i),
       state: i.state,
       state_transitions: json(i.stateTransitions),
-      position: i.position,
-      sku_id: i.skuId,
-      product_details: json(i.productDetails),
-      physical: flag(i.physical),
-      quantity: i.quantity,
-      amount_minor: i.amountMinor,
-      discount_minor: i.discountMinor,
-      tax_rate: i.taxRate,
-      tax_minor: i.taxMinor,
-      shipping_minor: i.shippingMinor,
-      shipping_tax_minor: i.shippingTaxMinor,
-      data: json(i.data),
-      metadata: i.metadata === null ? null : json(i.metadata),
       fulfilled_quantity: i.fulfilledQuantity,
       cancelled_quantity: i.cancelledQuantity,
     });

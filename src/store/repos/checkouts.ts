@@ -83,17 +83,6 @@ const toAggregate = (row: Selectable<CheckoutsTable>): CheckoutAggregate => ({
 export type CheckoutFilters = SharedFilters;
 
 export class CheckoutsRepo extends Repo {
-  async get(accountId: string, id: string, options: ReadOptions = {}): Promise<CheckoutRecord | undefined> {
-    let q = this.db
-      .selectFrom('checkouts')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', '=', id);
-    if (options.lock && this.locks) q = q.forUpdate();
-    const row = await q.executeTakeFirst();
-    return row ? toCheckout(row) : undefined;
-  }
-
   /** The checkout with its items and attachments: one statement. */
   async load(
     accountId: string,
