@@ -142,6 +142,32 @@ function webhookFigures(arrivals: readonly { at: number; lagMs: number }[], from
   };
 }
 
+/**
+ * Registers a `*` webhook to a fresh receiver, runs the lifecycle load, and reports the
+ * deliveries that arrived inside the load's measured window.
+ */
+async function withWebhook(
+  port: number,
+  run: () => Promise<Record<string, any>>,
+): Promise<{ lifecycle: Record<string, any>; webhooks: ReturnType<typeof webhookFigures> }> {
+  const receiver = await startReceiver();
+  try {
+    const hook = await fetch(`http://127.0.0.1:${port}/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ types: ['*'], address: receiver.url }),
+    });
+    if (hook.status !== 201) throw new Error(`could not register the bench webhook: ${hook.status}`);
+    const loadStarted = Date.now();
+    const lifecycle = await run();
+    const measuredFrom = loadStarted + WARMUP_MS;
+    const measuredTo = measuredFrom + lifecycle['seconds'] * 1000;
+    return { lifecycle, webhooks: webhookFigures(receiver.arrivals, measuredFrom, measuredTo) };
+  } finally {
+    await receiver.close();
+  }
+}
+
 const DRAIN_TIMEOUT_MS = 60_000;
 const SIMULATED_DELAY_MS = 2_000;
 
@@ -305,24 +331,23 @@ async function main(): Promise<void> {
   });
   await stop(echoServer.child);
 
-  process.stdout.write(`lifecycle-sqlite: ${LIFECYCLE_MS / 1000}s at ${CONNECTIONS} clients…\n`);
   const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+  // without a webhook: the API alone (the issue's first target)
+  process.stdout.write(`lifecycle-sqlite, no webhook: ${LIFECYCLE_MS / 1000}s at ${CONNECTIONS} clients…\n`);
+  const bareServer = await serveTributary(['--db', join(dir, 'bare.db')]);
+  const bare = await lifecycleLoad(bareServer.port, CONNECTIONS, LIFECYCLE_MS);
+  bare['rssMiB'] = rssMiB(bareServer.child.pid);
+  await stop(bareServer.child);
+
+  process.stdout.write(
+    `lifecycle-sqlite, \`*\` webhook: ${LIFECYCLE_MS / 1000}s at ${CONNECTIONS} clients…\n`,
+  );
   const server = await serveTributary(['--db', join(dir, 'bench.db')]);
-  const receiver = await startReceiver();
-  const hook = await fetch(`http://127.0.0.1:${server.port}/webhooks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ types: ['*'], address: receiver.url }),
-  });
-  if (hook.status !== 201) throw new Error(`could not register the bench webhook: ${hook.status}`);
-  const loadStarted = Date.now();
-  const lifecycle = await lifecycleLoad(server.port, CONNECTIONS, LIFECYCLE_MS);
-  const measuredFrom = loadStarted + WARMUP_MS;
-  const measuredTo = measuredFrom + lifecycle['seconds'] * 1000;
+  const { lifecycle, webhooks } = await withWebhook(server.port, () =>
+    lifecycleLoad(server.port, CONNECTIONS, LIFECYCLE_MS),
+  );
   const serverRssMiB = rssMiB(server.child.pid);
   const settlement = await drain(join(dir, 'bench.db'), lifecycle['seconds']);
-  const webhooks = webhookFigures(receiver.arrivals, measuredFrom, measuredTo);
-  await receiver.close();
   await stop(server.child);
 
   // one client, each request after the previous answer (an app's test suite): latency, not load
@@ -357,7 +382,10 @@ async function main(): Promise<void> {
       { TRIBUTARY_KEY_FILE: join(dir, `bench-pg-${processes}.key`) },
       false,
     );
-    processRuns[String(processes)] = await lifecycleLoad(pgServer.port, CONNECTIONS, LIFECYCLE_MS);
+    const run = await withWebhook(pgServer.port, () =>
+      lifecycleLoad(pgServer.port, CONNECTIONS, LIFECYCLE_MS),
+    );
+    processRuns[String(processes)] = { ...run.lifecycle, webhooks: run.webhooks };
     await stop(pgServer.child);
   }
   const reads = await readsScenario(dir);
@@ -380,14 +408,16 @@ async function main(): Promise<void> {
     cwd: root,
     encoding: 'utf8',
   }).stdout.trim();
-  const ratio = lifecycle['requestsPerSecond'] / echo['requestsPerSecond'];
+  const ratio = bare['requestsPerSecond'] / echo['requestsPerSecond'];
+  const ratioWebhook = lifecycle['requestsPerSecond'] / echo['requestsPerSecond'];
   const result = {
     date: new Date().toISOString(),
     commit,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
     connections: CONNECTIONS,
     echo,
-    lifecycleSqlite: { ...lifecycle, rssMiB: serverRssMiB },
+    lifecycleSqlite: bare,
+    lifecycleSqliteWebhook: { ...lifecycle, rssMiB: serverRssMiB },
     lifecycleSequential: sequential,
     lifecyclePostgres,
     reads,
@@ -400,10 +430,16 @@ async function main(): Promise<void> {
     scenarios: {
       echo: { rps: echo['requestsPerSecond'], p50: echo['p50Ms'], p99: echo['p99Ms'], ratioToEcho: 1 },
       'lifecycle-sqlite': {
+        rps: bare['requestsPerSecond'],
+        p50: bare['p50Ms'],
+        p99: bare['p99Ms'],
+        ratioToEcho: ratio,
+      },
+      'lifecycle-sqlite-webhook': {
         rps: lifecycle['requestsPerSecond'],
         p50: lifecycle['p50Ms'],
         p99: lifecycle['p99Ms'],
-        ratioToEcho: ratio,
+        ratioToEcho: ratioWebhook,
       },
       'lifecycle-sequential': {
         rps: sequential['requestsPerSecond'],
@@ -448,7 +484,8 @@ async function main(): Promise<void> {
     '',
     `scenario              req/s   ratio   p50 ms   p99 ms   errors`,
     `echo              ${f(echo['requestsPerSecond'], 0)} ${f(1, 2)} ${f(echo['p50Ms'], 2)} ${f(echo['p99Ms'], 2)} ${String(echo['errors']).padStart(8)}`,
-    `lifecycle-sqlite  ${f(lifecycle['requestsPerSecond'], 0)} ${f(ratio, 3)} ${f(lifecycle['p50Ms'], 2)} ${f(lifecycle['p99Ms'], 2)} ${String(lifecycle['errors']).padStart(8)}`,
+    `lifecycle-sqlite  ${f(bare['requestsPerSecond'], 0)} ${f(ratio, 3)} ${f(bare['p50Ms'], 2)} ${f(bare['p99Ms'], 2)} ${String(bare['errors']).padStart(8)}`,
+    `  with a webhook  ${f(lifecycle['requestsPerSecond'], 0)} ${f(ratioWebhook, 3)} ${f(lifecycle['p50Ms'], 2)} ${f(lifecycle['p99Ms'], 2)} ${String(lifecycle['errors']).padStart(8)}`,
     `lifecycle-sequential${f(sequential['requestsPerSecond'], 0).slice(2)} ${f(sequential['requestsPerSecond'] / echo['requestsPerSecond'], 3)} ${f(sequential['p50Ms'], 2)} ${f(sequential['p99Ms'], 2)} ${String(sequential['errors']).padStart(8)}`,
     ...(lifecyclePostgres
       ? [
@@ -460,29 +497,32 @@ async function main(): Promise<void> {
         `${`reads-${label}`.padEnd(18)}${f(r['requestsPerSecond'], 0)} ${f(r['requestsPerSecond'] / echo['requestsPerSecond'], 3)} ${f(r['p50Ms'], 2)} ${f(r['p99Ms'], 2)} ${String(r['errors']).padStart(8)}`,
     ),
     '',
-    `lifecycles/s: ${lifecycle['lifecyclesPerSecond'].toFixed(1)} (5 requests each: checkout, source, attach, order, fulfillment)`,
+    `lifecycles/s: ${bare['lifecyclesPerSecond'].toFixed(1)} without a webhook, ${lifecycle['lifecyclesPerSecond'].toFixed(1)} with one (5 requests each: checkout, source, attach, order, fulfillment)`,
     `settled captures/s: ${settlement.settledPerSecond.toFixed(1)} (${settlement.captures - settlement.stillPending} of ` +
       `${settlement.captures} settled; the last ${settlement.drainMs} ms after the load stopped, ${SIMULATED_DELAY_MS} ms of it the simulator's delay)`,
     `webhooks: ${webhooks.deliveriesPerSecond.toFixed(1)} deliveries/s to a local receiver during the load ` +
       `(${webhooks.delivered} in all); event → received p50 ${webhooks.lagP50Ms} ms, p99 ${webhooks.lagP99Ms} ms`,
-    `server RSS under load: SQLite ${serverRssMiB ?? '?'} MiB${lifecyclePostgres ? `, PostgreSQL ${lifecyclePostgres['rssMiB'] ?? '?'} MiB` : ''}`,
+    `server RSS under load: SQLite ${bare['rssMiB'] ?? '?'} MiB (${serverRssMiB ?? '?'} with the webhook)${lifecyclePostgres ? `, PostgreSQL ${lifecyclePostgres['rssMiB'] ?? '?'} MiB` : ''}`,
     ...Object.entries(reads).map(
       ([label, r]) =>
         `reads with ${r['orders'].toLocaleString('en')} orders: GET /orders/{id} p50 ${r['steps']['get']?.p50Ms} ms p99 ${r['steps']['get']?.p99Ms} ms; ` +
         `GET /orders?limit=100 p50 ${r['steps']['list']?.p50Ms} ms p99 ${r['steps']['list']?.p99Ms} ms; server RSS ${r['rssMiB'] ?? '?'} MiB (${label})`,
     ),
-    'per request type (lifecycle-sqlite):',
-    ...Object.entries(lifecycle['steps'] as Record<string, any>).map(
+    'per request type (lifecycle-sqlite, no webhook):',
+    ...Object.entries(bare['steps'] as Record<string, any>).map(
       ([step, s]) =>
         `  ${step.padEnd(9)} ${String(s.count).padStart(7)} requests  p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms  p99.9 ${s.p999Ms.toFixed(2)} ms`,
     ),
     ...Object.entries(processRuns).map(
       ([n, r]) =>
-        `lifecycle-postgres with ${n} process${n === '1' ? '' : 'es'} (server unpinned): ${r['requestsPerSecond'].toFixed(0)} req/s, ${(r['requestsPerSecond'] / echo['requestsPerSecond']).toFixed(3)} × echo, p50 ${r['p50Ms'].toFixed(1)} ms, p99 ${r['p99Ms'].toFixed(1)} ms, ${r['errors']} errors`,
+        `lifecycle-postgres with ${n} process${n === '1' ? '' : 'es'} (server unpinned): ${r['requestsPerSecond'].toFixed(0)} req/s, ${(r['requestsPerSecond'] / echo['requestsPerSecond']).toFixed(3)} × echo, p50 ${r['p50Ms'].toFixed(1)} ms, p99 ${r['p99Ms'].toFixed(1)} ms, ${r['errors']} errors; \`*\` webhook ${r['webhooks'].deliveriesPerSecond.toFixed(0)} deliveries/s, lag p50 ${r['webhooks'].lagP50Ms} ms p99 ${r['webhooks'].lagP99Ms} ms`,
     ),
     ...Object.entries(statements).flatMap(([label, costs]) => statementLines(label, costs)),
-    ...(lifecycle['errorSamples'].length > 0
-      ? ['error samples:', ...lifecycle['errorSamples'].map((e: string) => `  ${e}`)]
+    ...([...bare['errorSamples'], ...lifecycle['errorSamples']].length > 0
+      ? [
+          'error samples:',
+          ...[...bare['errorSamples'], ...lifecycle['errorSamples']].map((e: string) => `  ${e}`),
+        ]
       : []),
     '',
     'written to bench/results/latest.json',
