@@ -28,6 +28,7 @@ import { eventRoutes } from './http/routes/events.js';
 import { fulfillmentRoutes } from './http/routes/fulfillments.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { refundRoutes } from './http/routes/refunds.js';
+import { returnRoutes } from './http/routes/returns.js';
 import { skuRoutes } from './http/routes/skus.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { testHelperRoutes } from './http/routes/test-helpers.js';
@@ -200,6 +201,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   orderRoutes(app, deps);
   fulfillmentRoutes(app, deps);
   refundRoutes(app, deps);
+  returnRoutes(app, deps);
   eventRoutes(app, deps);
   accountRoutes(app, deps);
   testHelperRoutes(app, deps);

@@ -12,6 +12,7 @@ export const CHECKOUT_ITEMS_MAX = 100;
 /** bounds the captures and cancels per charge (one of each per fulfillment at most) */
 export const FULFILLMENTS_PER_ORDER_MAX = 100;
 export const REFUNDS_PER_ORDER_MAX = 100;
+export const RETURNS_PER_ORDER_MAX = 100;
 export const LINE_QUANTITY_MAX = 10_000;
 export const CHECKOUT_SECONDARY_SOURCES_MAX = 10;
 

@@ -100,11 +100,13 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly parameter: string | undefined,
     message: string,
-    extra: { description?: string } = {},
+    extra: { description?: string; type?: ErrorType } = {},
   ) {
     super(message);
     this.description = extra.description;
-    this.type = ERROR_CODES[code];
+    // DR answers a few codes with another type than usual (a 409 invalid_parameter for a return
+    // on a disputed order)
+    this.type = extra.type ?? ERROR_CODES[code];
     this.status = STATUS_OVERRIDES[code] ?? ERROR_TYPES[this.type];
   }
 }

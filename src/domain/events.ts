@@ -38,6 +38,10 @@ export const EVENT_TYPES = [
   'refund.complete',
   'refund.failed',
   'refund.updated',
+  // returns (returns-and-refunds-1/returns/creating-a-return.md)
+  'return.created',
+  'return.updated',
+  'return.accepted',
   // fulfillments
   'fulfillment.created',
   'fulfillment.updated',

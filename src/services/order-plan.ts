@@ -4,7 +4,14 @@ import { assert } from '../lib/assert.js';
 import { newUuid } from '../lib/ids.js';
 import type { EventRecord, Json, SourceRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
-import { chargeToWire, fulfillmentToWire, type OrderView, orderToWire, refundToWire } from '../wire/order.js';
+import {
+  chargeToWire,
+  fulfillmentToWire,
+  type OrderView,
+  orderToWire,
+  refundToWire,
+  returnToWire,
+} from '../wire/order.js';
 import { type Deps, newEvent } from './context.js';
 
 /**
@@ -84,6 +91,12 @@ export function renderEvents(view: OrderView, plan: Plan): EventRecord[] {
         const refund = view.refunds.find((r) => r.id === about.id);
         assert(refund !== undefined, `refund ${about.id} is of the order`);
         object = refundToWire(refund, view);
+        break;
+      }
+      case 'return': {
+        const ret = view.returns.find((r) => r.id === about.id);
+        assert(ret !== undefined, `return ${about.id} is of the order`);
+        object = returnToWire(ret);
         break;
       }
     }

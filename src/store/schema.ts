@@ -222,7 +222,15 @@ export interface OrderPartsTable {
   created_at: number;
 }
 
-export type OrderPartKind = 'item' | 'charge' | 'operation' | 'fulfillment' | 'fulfillment_item' | 'refund';
+export type OrderPartKind =
+  | 'item'
+  | 'charge'
+  | 'operation'
+  | 'fulfillment'
+  | 'fulfillment_item'
+  | 'refund'
+  | 'return'
+  | 'return_item';
 
 export interface ChargeAuthorizationsTable {
   seq: Generated<number>;

@@ -11,6 +11,7 @@ import { IdempotencyRepo } from './repos/idempotency.js';
 import { OperationsRepo } from './repos/operations.js';
 import { OrdersRepo } from './repos/orders.js';
 import { RefundsRepo } from './repos/refunds.js';
+import { ReturnsRepo } from './repos/returns.js';
 import { SettingsRepo } from './repos/settings.js';
 import { SkusRepo } from './repos/skus.js';
 import { SourcesRepo } from './repos/sources.js';
@@ -56,6 +57,7 @@ export class Tx {
   readonly operations: OperationsRepo;
   readonly fulfillments: FulfillmentsRepo;
   readonly refunds: RefundsRepo;
+  readonly returns: ReturnsRepo;
   readonly tasks: TasksRepo;
   readonly webhooks: WebhooksRepo;
   readonly idempotency: IdempotencyRepo;
@@ -79,6 +81,7 @@ export class Tx {
     this.operations = new OperationsRepo(db, dialect, this.orders);
     this.fulfillments = new FulfillmentsRepo(db, dialect, this.orders);
     this.refunds = new RefundsRepo(db, dialect, this.orders);
+    this.returns = new ReturnsRepo(db, dialect, this.orders);
     this.tasks = new TasksRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);

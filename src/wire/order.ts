@@ -6,6 +6,7 @@ import type {
   OperationRecord,
   Order,
   RefundRecord,
+  ReturnRecord,
 } from '../domain/order/model.js';
 import { itemRefundComponents } from '../domain/order/refund.js';
 import type { SourceRecord } from '../store/records.js';
@@ -207,5 +208,33 @@ export function refundToWire(refund: RefundRecord, view: Pick<Order, 'charges' |
           .map((o) => ({ createdTime: time(o.createdAt), amount: m(o.amountMinor), state: o.state })),
       })),
     metadata: refund.metadata,
+  });
+}
+
+/** DR's ReturnsResponse. */
+export function returnToWire(ret: ReturnRecord): WireObject {
+  const m = (minor: number) => money(minor, ret.currency);
+  return compact({
+    id: ret.id,
+    createdTime: time(ret.createdAt),
+    updatedTime: time(ret.updatedAt),
+    orderId: ret.orderId,
+    currency: ret.currency,
+    items: ret.items.map((item) =>
+      compact({
+        itemId: item.itemId,
+        skuId: item.skuId,
+        amount: m(item.amountMinor),
+        quantity: item.quantity,
+        quantityAccepted: item.quantityAccepted,
+        state: item.state,
+      }),
+    ),
+    reason: ret.reason,
+    state: ret.state,
+    location: ret.location,
+    liveMode: false,
+    metadata: ret.metadata,
+    refundIds: ret.refundIds,
   });
 }

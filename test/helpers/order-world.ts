@@ -15,6 +15,7 @@ import { chargeState, itemRefundableMinor, ledgerOf } from '../../src/domain/ord
 import type { ItemRefundType, Order, RefundType } from '../../src/domain/order/model.js';
 import type { Decision, Plan } from '../../src/domain/order/plan.js';
 import { decideRefund, type RefundItemRequest } from '../../src/domain/order/refund.js';
+import { decideReturn, decideReturnUpdate } from '../../src/domain/order/return.js';
 import { decideReview } from '../../src/domain/order/review.js';
 import { decideSettlement } from '../../src/domain/order/settle.js';
 
@@ -32,11 +33,14 @@ import { decideSettlement } from '../../src/domain/order/settle.js';
  *   settle1 <n> [fail]    the n-th pending operation (modulo their number) completes or fails
  *   refund amount=5.00 | percent=50 | type=tax [amount=…|percent=…]
  *   refund items=0:q1 | 0:q2:p50 | 0:a3.00 | 0:t=shipping | 0:t=fees:p50   (q quantity, p percent, a amount)
+ *   return 0:2,1:1                          a return of units of items (item:quantity)
+ *   accept [n] [0:1,…]                      accepts the n-th return (default the last) whole, or those units
  *   expire [charge]   refuse [charge]   advance <seconds>   review accept|block
  *   policy averse|tolerant   reauth granted|refused
  * Expectations: `ok`, an error `409 code parameter`, and/or `key=value` checks:
  *   order= item0= charge0= captured= cancelled= refunded= available= item0.available=
  *   refund= (amount of the refund just made) events=a,b,c (the events of this step, in order)
+ *   return0=accepted/2+1/1 (state / units accepted per item / refunds issued)
  */
 
 const money = (text: string): number => {
@@ -227,6 +231,56 @@ export class World {
         if (!error) this.lastRefund = this.order.refunds.at(-1)?.amountMinor;
         return error;
       }
+      case 'return': {
+        const units = (args[0] ?? '').split(',').map((part) => part.split(':').map(Number));
+        return this.apply(
+          decideReturn(
+            this.order,
+            {
+              id: `ret_${++this.ids}`,
+              items: units.map(([index, quantity]) => ({
+                itemId: `item${index}`,
+                skuId: null,
+                quantity: quantity ?? 0,
+              })),
+              reason: null,
+              location: null,
+              metadata: null,
+            },
+            this.ctx(),
+          ),
+        );
+      }
+      case 'accept': {
+        const which = args.find((a) => /^\d+$/.test(a));
+        const units = args.find((a) => a.includes(':'));
+        const ret = which === undefined ? this.order.returns.at(-1) : this.order.returns[Number(which)];
+        assert.ok(ret, 'a return to accept');
+        const before = this.order.refunds.length;
+        const error = this.apply(
+          decideReturnUpdate(
+            this.order,
+            ret.id,
+            {
+              accept: units === undefined,
+              items: units
+                ? units.split(',').map((part) => {
+                    const [index, quantity] = part.split(':').map(Number);
+                    return { itemId: `item${index}`, skuId: null, quantity: quantity ?? 0 };
+                  })
+                : null,
+              location: undefined,
+              metadata: undefined,
+              refundId: () => `re_${++this.ids}`,
+            },
+            this.ctx(),
+          ),
+        );
+        // refund=: what the refunds this acceptance issued add up to
+        const issued = this.order.refunds.slice(before);
+        if (!error && issued.length > 0) this.lastRefund = issued.reduce((s, r) => s + r.amountMinor, 0);
+        return error;
+      }
       default:
         throw new Error(`unknown command: ${line}`);
     }
@@ -297,6 +351,12 @@ export class World {
       const it = this.order.items[Number(item[1])];
       assert.ok(it, `no ${key}`);
       return item[2] ? show(itemRefundableMinor(ledger, it.id)) : it.state;
+    }
+    const ret = /^return(\d+)$/.exec(key);
+    if (ret) {
+      const r = this.order.returns[Number(ret[1])];
+      assert.ok(r, `no ${key}`);
+      return `${r.state}/${r.items.map((i) => i.quantityAccepted).join('+')}/${r.refundIds.length}`;
     }
     const charge = /^charge(\d+)$/.exec(key);
     if (charge) {

@@ -7,6 +7,7 @@ import { EventListQuery } from '../../src/http/routes/events.js';
 import { FulfillmentListQuery } from '../../src/http/routes/fulfillments.js';
 import { OrderListQuery } from '../../src/http/routes/orders.js';
 import { RefundListQuery } from '../../src/http/routes/refunds.js';
+import { ReturnListQuery } from '../../src/http/routes/returns.js';
 import { SkuListQuery } from '../../src/http/routes/skus.js';
 import { WebhookListQuery } from '../../src/http/routes/webhooks.js';
 import {
@@ -20,6 +21,7 @@ import {
 import { CheckoutCreate, CheckoutUpdate, OrderUpdate } from '../../src/http/schemas/checkout.js';
 import { FulfillmentCreate } from '../../src/http/schemas/fulfillment.js';
 import { RefundCreate, RefundUpdate } from '../../src/http/schemas/refund.js';
+import { ReturnCreate, ReturnUpdate } from '../../src/http/schemas/return.js';
 import { WebhookCreate, WebhookUpdate } from '../../src/http/schemas/webhook.js';
 import { Api, buildTestApp, type TestApp } from '../helpers/app.js';
 import { checkContract, contractDocument } from '../helpers/contract.js';
@@ -60,6 +62,10 @@ const IMPLEMENTED = [
   'POST /refunds',
   'GET /refunds/{id}',
   'POST /refunds/{id}',
+  'GET /returns',
+  'POST /returns',
+  'GET /returns/{id}',
+  'POST /returns/{id}',
   'GET /orders',
   'POST /orders',
   'GET /orders/{id}',
@@ -140,6 +146,8 @@ describe('request schemas against DR', () => {
     ['POST /fulfillments', FulfillmentCreate],
     ['POST /refunds', RefundCreate],
     ['POST /refunds/{id}', RefundUpdate],
+    ['POST /returns', ReturnCreate],
+    ['POST /returns/{id}', ReturnUpdate],
     ['POST /webhooks', WebhookCreate],
     ['PATCH /webhooks/{id}', WebhookUpdate],
   ];
@@ -162,6 +170,7 @@ describe('request schemas against DR', () => {
     ['GET /skus', SkuListQuery],
     ['GET /fulfillments', FulfillmentListQuery],
     ['GET /refunds', RefundListQuery],
+    ['GET /returns', ReturnListQuery],
     ['GET /webhooks', WebhookListQuery],
   ];
   for (const [operation, schema] of queries) {
@@ -271,6 +280,15 @@ for (const kind of storeKinds()) {
       await call('GET /refunds/{id}', `/refunds/${refund.id}`);
       await call('POST /refunds/{id}', `/refunds/${refund.id}`, { metadata: { a: 'b' } });
       await call('GET /refunds', '/refunds');
+      const ret = await call('POST /returns', '/returns', {
+        orderId: order.id,
+        reason: 'Incorrect size',
+        items: [{ itemId: order.items[0].id, quantity: '1' }],
+      });
+      await call('GET /returns/{id}', `/returns/${ret.id}`);
+      await call('GET /returns', '/returns');
+      await call('POST /returns/{id}', `/returns/${ret.id}`, { state: 'accepted' });
+      await advance(t.api, 5);
       const webhook = await call('POST /webhooks', '/webhooks', {
         types: ['order.*'],
         address: 'http://127.0.0.1:9/hooks',
@@ -307,11 +325,13 @@ for (const kind of storeKinds()) {
                     ? '/fulfillments/x'
                     : event.type.startsWith('refund.')
                       ? '/refunds/x'
-                      : event.type.startsWith('webhook.')
-                        ? '/webhooks/x'
-                        : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
-                          ? '/sources/x'
-                          : '/customers/x';
+                      : event.type.startsWith('return.')
+                        ? '/returns/x'
+                        : event.type.startsWith('webhook.')
+                          ? '/webhooks/x'
+                          : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
+                            ? '/sources/x'
+                            : '/customers/x';
         const result = checkContract('GET', path, 200, event.data.object);
         assert.deepEqual(result.errors, [], `${event.type} carries the object of ${path}`);
       }
@@ -321,6 +341,8 @@ for (const kind of storeKinds()) {
         'order.charge.capture.pending',
         'order.charge.capture.complete',
         'refund.complete',
+        'return.created',
+        'return.accepted',
         'order.charge.reauth.failed',
       ]) {
         assert.ok(seenTypes.has(type), `the walk saw ${type}`);

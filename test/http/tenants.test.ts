@@ -20,6 +20,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /webhooks/{id}': { enabled: false },
   'POST /webhooks/{id}/redeliver-failed': { since: '2020-01-01T00:00:00Z' },
   'POST /events/{id}/redeliver': {},
+  'POST /returns/{id}': { state: 'accepted' },
 };
 
 /** PUT /skus/{id} is an upsert: with another key it makes that account's own SKU (checked below). */
@@ -54,6 +55,9 @@ for (const kind of storeKinds()) {
       await advance(t.api, 10);
       const refund = await t.api.post('/refunds', { orderId: order.id, currency: 'USD', amount: 1 });
       own['refund'] = refund.body.id;
+      own['return'] = (
+        await t.api.post('/returns', { orderId: order.id, items: [{ itemId: item.id, quantity: 1 }] })
+      ).body.id;
       const pending = await placeOrder(t.api, t.publicApi, { card: CARDS.captureStaysPending });
       const pendingItem = pending.items[0];
       await t.api.post('/fulfillments', {

@@ -182,7 +182,15 @@ function order(
       reauthorizationOverride: null,
     },
   ];
-  return { order: record, items, charges, operations: [], fulfillments: [], refunds: [] } satisfies Order;
+  return {
+    order: record,
+    items,
+    charges,
+    operations: [],
+    fulfillments: [],
+    refunds: [],
+    returns: [],
+  } satisfies Order;
 }
 
 for (const kind of storeKinds()) {

@@ -271,3 +271,64 @@ describe('order decisions: fraud review', () => {
       fulfil 0:2    → order=fulfilled
     `));
 });
+
+describe('order decisions: returns (returns-and-refunds-1/returns/creating-a-return.md)', () => {
+  it('returns only fulfilled units not already on a return or refunded', () =>
+    runTable(`
+      order 1000x2 500x3 rate=0.1
+      return 0:1          → 409 quantity_too_large items[0].qty
+      fulfil 0:2,1:3
+      settle              → order=complete
+      return 0:3          → 409 quantity_too_large items[0].qty
+      return 0:1,0:2      → 409 quantity_too_large items[1].qty
+      return 0:2          → return0=created/0/0 events=return.created
+      return 0:1          → 409 quantity_too_large items[0].qty
+      refund items=1:q1   → refund=5.50
+      return 1:3          → 409 quantity_too_large items[0].qty
+      return 1:2          → return1=created/0/0
+    `));
+
+  it('accepted whole: one refund of the units, items returned, the order returned once it settles', () =>
+    runTable(`
+      order 1000x2 500x1 rate=0.1
+      fulfil 0:2,1:1
+      settle              → order=complete
+      return 0:2,1:1
+      accept              → return0=accepted/2+1/1 refund=27.50 item0=returned item1=returned order=complete events=return.accepted,refund.pending,order.charge.refund.pending
+      accept              → 409 restricted_update state
+      settle              → order=returned events=order.charge.refund.complete,refund.complete,order.refunded
+    `));
+
+  it('accepted shipment by shipment: no refund until the last, then one per shipment', () =>
+    runTable(`
+      order 1000x2 500x2 rate=0.1
+      fulfil 0:2,1:2
+      settle
+      return 0:2,1:2
+      accept 0:2          → return0=created/2+0/0 events=return.updated
+      accept 1:3          → 409 quantity_too_large items[0].quantity
+      accept 1:1          → return0=created/2+1/0
+      accept 1:1          → return0=accepted/2+2/3 item0=returned item1=returned refunded=0.00
+      settle              → order=returned refunded=33.00
+    `));
+
+  it('a partial return leaves the other items as they are, and the order complete', () =>
+    runTable(`
+      order 1000x2 500x1 rate=0.1
+      fulfil 0:2,1:1
+      settle
+      return 0:1
+      accept              → item0=fulfilled item1=fulfilled return0=accepted/1/1
+      settle              → order=complete refunded=11.00
+    `));
+
+  it('acceptance before the capture completes is refused like the refund it would make', () =>
+    runTable(`
+      order 1000x1 rate=0.1
+      fulfil 0:1          → order=fulfilled
+      return 0:1          → return0=created/0/0
+      accept              → 400 invalid_parameter amountRequested
+      settle              → order=complete
+      accept              → return0=accepted/1/1
+    `));
+});

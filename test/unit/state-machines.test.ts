@@ -6,6 +6,7 @@ import { AppError } from '../../src/domain/errors.js';
 import { FULFILLMENT_MACHINE } from '../../src/domain/fulfillment/transitions.js';
 import { ITEM_MACHINE, ORDER_MACHINE } from '../../src/domain/order/transitions.js';
 import { REFUND_MACHINE } from '../../src/domain/refund/transitions.js';
+import { RETURN_MACHINE } from '../../src/domain/return/transitions.js';
 import { cellFor, type Machine, move, reachable, render } from '../../src/domain/state-machine.js';
 
 /**
@@ -21,6 +22,7 @@ const MACHINES: [string, Machine<string, string>][] = [
   ['charge-refund', OPERATION_MACHINES.refund as Machine<string, string>],
   ['refund', REFUND_MACHINE as Machine<string, string>],
   ['fulfillment', FULFILLMENT_MACHINE as Machine<string, string>],
+  ['return', RETURN_MACHINE as Machine<string, string>],
 ];
 
 for (const [file, machine] of MACHINES) {
@@ -68,7 +70,7 @@ describe('terminal states', () => {
       ...Object.values(OPERATION_MACHINES).map(
         (m) => [m as Machine<string, string>, ['complete', 'failed']] as [Machine<string, string>, string[]],
       ),
-      [ITEM_MACHINE as Machine<string, string>, ['fulfilled', 'cancelled', 'blocked']],
+      [ITEM_MACHINE as Machine<string, string>, ['cancelled', 'blocked', 'returned']],
     ];
     for (const [machine, states] of terminal) {
       for (const state of states)
@@ -79,5 +81,8 @@ describe('terminal states', () => {
       assert.deepEqual(Object.keys(ORDER_MACHINE.table[state] ?? {}), ['update']);
     for (const state of ['succeeded', 'failed'] as const)
       assert.deepEqual(Object.keys(REFUND_MACHINE.table[state] ?? {}), ['update']);
+    // a fulfilled item only goes on to be returned; an accepted return only takes metadata
+    assert.deepEqual(Object.keys(ITEM_MACHINE.table.fulfilled), ['return']);
+    assert.deepEqual(Object.keys(RETURN_MACHINE.table.accepted), ['update']);
   });
 });

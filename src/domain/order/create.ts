@@ -222,7 +222,15 @@ export function decideOrderCreation(input: OrderCreation, ctx: Context): Decisio
       }),
     );
     const charges = input.attempts.map((a) => newCharge(input, a, ctx.now));
-    const empty: Order = { order, items, charges, operations: [], fulfillments: [], refunds: [] };
+    const empty: Order = {
+      order,
+      items,
+      charges,
+      operations: [],
+      fulfillments: [],
+      refunds: [],
+      returns: [],
+    };
     const draft = new Draft(empty, ctx);
     const [created, ...entered] = create(ORDER_MACHINE, order.state);
     if (created) draft.emit([created], { kind: 'order' });

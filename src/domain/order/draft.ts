@@ -17,6 +17,7 @@ import type {
   OrderItemRecord,
   OrderRecord,
   RefundRecord,
+  ReturnRecord,
 } from './model.js';
 import type { About, Context, Decision, Plan, PlannedEvent, PlannedTask } from './plan.js';
 import { ORDER_MACHINE, type OrderCommand, type OrderState } from './transitions.js';
@@ -32,6 +33,7 @@ export class Draft {
   operations: OperationRecord[];
   fulfillments: FulfillmentRecord[];
   refunds: RefundRecord[];
+  returns: ReturnRecord[];
   readonly events: PlannedEvent[] = [];
   readonly tasks: PlannedTask[] = [];
   readonly submit: string[] = [];
@@ -48,6 +50,7 @@ export class Draft {
     this.operations = [...start.operations];
     this.fulfillments = [...start.fulfillments];
     this.refunds = [...start.refunds];
+    this.returns = [...start.returns];
     this.legacy = start.legacy === true;
   }
 
@@ -63,6 +66,7 @@ export class Draft {
       operations: this.operations,
       fulfillments: this.fulfillments,
       refunds: this.refunds,
+      returns: this.returns,
       ...(this.legacy ? { legacy: true } : {}),
     };
   }

@@ -21,7 +21,8 @@ import type { Order } from './model.js';
  * - per charge, line and component, refunds (pending or complete) never exceed what completed
  *   captures took;
  * - per line, what captures and cancels claimed is exactly the value of the units shipped,
- *   cancelled or blocked.
+ *   cancelled or blocked;
+ * - returns hold no more units than were fulfilled, and accept no more than they authorized.
  */
 export function assertInvariants(order: Order): void {
   const { totals, taxInclusive } = order.order;
@@ -64,6 +65,36 @@ export function assertInvariants(order: Order): void {
     // subtractLineParts asserts that no cell goes below zero
     subtractLineParts(c.captured, c.refunded);
   }
+
+  // returns: never more units than were fulfilled, never more accepted than authorized, accepted
+  // exactly when every item is, and every refund they name is of the order
+  const onReturns = new Map<string, number>();
+  const refundIds = new Set(order.refunds.map((r) => r.id));
+  for (const ret of order.returns) {
+    for (const item of ret.items) {
+      assert(itemIds.has(item.itemId), `return ${ret.id} names item ${item.itemId} of another order`);
+      assert(
+        item.quantityAccepted >= 0 && item.quantityAccepted <= item.quantity,
+        `return ${ret.id}: ${item.quantityAccepted} of ${item.quantity} units accepted`,
+      );
+      assert(
+        (item.state === 'accepted') === (item.quantityAccepted === item.quantity),
+        `return ${ret.id}: item state`,
+      );
+      onReturns.set(item.itemId, (onReturns.get(item.itemId) ?? 0) + item.quantity);
+    }
+    assert(
+      (ret.state === 'accepted') === ret.items.every((i) => i.state === 'accepted'),
+      `return ${ret.id}: state`,
+    );
+    for (const id of ret.refundIds)
+      assert(refundIds.has(id), `return ${ret.id} names refund ${id} of another order`);
+  }
+  for (const item of order.items)
+    assert(
+      (onReturns.get(item.id) ?? 0) <= item.fulfilledQuantity,
+      `item ${item.id}: more units on returns than fulfilled`,
+    );
 
   if (order.legacy) return; // an earlier version rounded units differently (domain/order/legacy.ts)
   for (const item of order.items) {

@@ -1,5 +1,6 @@
 import type { ChargeState, OperationKind, OperationState } from '../charge/transitions.js';
 import type { RefundState } from '../refund/transitions.js';
+import type { ReturnState } from '../return/transitions.js';
 import type { CheckoutData, Json, LineRecord, Metadata, Totals } from '../shared.js';
 import type { LineParts } from './components.js';
 import type { ItemState, OrderState } from './transitions.js';
@@ -16,6 +17,7 @@ export interface Order {
   operations: readonly OperationRecord[];
   fulfillments: readonly FulfillmentRecord[];
   refunds: readonly RefundRecord[];
+  returns: readonly ReturnRecord[];
   /** some operations were written before the ledger kept their parts (domain/order/legacy.ts) */
   legacy?: boolean | undefined;
 }
@@ -170,6 +172,38 @@ export interface RefundRecord {
   state: RefundState;
   failureReason: string | null;
   items: RefundItemRecord[];
+  metadata: Metadata | null;
+  /** the return whose acceptance issued it */
+  returnId?: string | null | undefined;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ReturnItemRecord {
+  itemId: string;
+  skuId: string | null;
+  /** units authorized for return */
+  quantity: number;
+  /** units received and accepted so far */
+  quantityAccepted: number;
+  /** what the authorized units are worth (their amount and tax) */
+  amountMinor: number;
+  state: ReturnState;
+}
+
+/** A return authorization of fulfilled units (DR's Returns API, third-party coordinated). */
+export interface ReturnRecord {
+  accountId: string;
+  id: string;
+  orderId: string;
+  currency: string;
+  reason: string | null;
+  location: Json | null;
+  state: ReturnState;
+  items: ReturnItemRecord[];
+  /** the units each accepting request took, in turn: one refund each once the return is accepted */
+  acceptances: { itemId: string; quantity: number }[][];
+  refundIds: string[];
   metadata: Metadata | null;
   createdAt: number;
   updatedAt: number;

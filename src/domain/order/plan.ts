@@ -14,7 +14,8 @@ export type About =
   | { kind: 'order' }
   | { kind: 'charge'; id: string }
   | { kind: 'fulfillment'; id: string }
-  | { kind: 'refund'; id: string };
+  | { kind: 'refund'; id: string }
+  | { kind: 'return'; id: string };
 
 export interface PlannedEvent {
   type: EventType;

@@ -173,7 +173,7 @@ function orderDraw(order: Order, command: RefundCommand, pool: Pool): Draw {
 }
 
 /** Units of an item refunded in full by earlier refunds (not failed ones). */
-function unitsRefunded(order: Order, itemId: string): number {
+export function unitsRefunded(order: Order, itemId: string): number {
   let units = 0;
   for (const refund of order.refunds) {
     if (refund.state === 'failed') continue;

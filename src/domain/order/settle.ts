@@ -33,7 +33,7 @@ const DAY_MS = 86_400_000;
 /**
  * The order state the order's money now implies, one step from `state` (the order's lifecycle:
  * cancelled once every item is cancelled and every cancel settled; complete once every capture
- * completed; returned once all captured money was refunded).
+ * completed; returned once all captured money was refunded, or every item was returned).
  */
 export function settledOrderState(order: Order): OrderState {
   const { state } = order.order;
@@ -51,11 +51,19 @@ export function settledOrderState(order: Order): OrderState {
   }
   if (state === 'complete') {
     const ledger = ledgerOf(order);
-    const returned =
+    const refunded =
       ledger.refundedPendingMinor === 0 &&
       ledger.capturedCompleteMinor > 0 &&
       ledger.refundedMinor === ledger.capturedCompleteMinor;
-    return returned ? 'returned' : state;
+    // or fully returned (the-order-lifecycle.md): every item returned or cancelled, and the
+    // returns' refunds all succeeded
+    const returnRefunds = order.refunds.filter((r) => r.returnId);
+    const returnedGoods =
+      ledger.refundedPendingMinor === 0 &&
+      order.items.some((i) => i.state === 'returned') &&
+      order.items.every((i) => i.state === 'returned' || i.state === 'cancelled') &&
+      returnRefunds.every((r) => r.state === 'succeeded');
+    return refunded || returnedGoods ? 'returned' : state;
   }
   return state;
 }

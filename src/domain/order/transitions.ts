@@ -96,7 +96,7 @@ export const ORDER_MACHINE: Machine<OrderState, OrderCommand> = {
 /** Order item states (DR's OrderItem.state). */
 export const ITEM_STATES = ['created', 'fulfilled', 'cancelled', 'blocked', 'paid', 'returned'] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
-export const ITEM_COMMANDS = ['fulfill', 'block'] as const;
+export const ITEM_COMMANDS = ['fulfill', 'block', 'return'] as const;
 export type ItemCommand = (typeof ITEM_COMMANDS)[number];
 
 export const ITEM_MACHINE: Machine<ItemState, ItemCommand> = {
@@ -104,8 +104,8 @@ export const ITEM_MACHINE: Machine<ItemState, ItemCommand> = {
   states: ITEM_STATES,
   commands: ITEM_COMMANDS,
   initial: ['created'],
-  // paid and returned: returns and invoicing (not produced yet)
-  external: ['paid', 'returned'],
+  // paid: invoicing (not produced yet)
+  external: ['paid'],
   conflictCode: () => 'quantity_too_large',
   table: {
     created: {
@@ -113,7 +113,8 @@ export const ITEM_MACHINE: Machine<ItemState, ItemCommand> = {
       fulfill: { to: ['created', 'fulfilled', 'cancelled'] },
       block: { to: ['blocked'] },
     },
-    fulfilled: {},
+    // every fulfilled unit returned and accepted (returns-and-refunds-1/returns)
+    fulfilled: { return: { to: ['returned'] } },
     cancelled: {},
     blocked: {},
     paid: {},

@@ -178,6 +178,24 @@ export const DR_COMPONENTS = {
           upstreamId: { type: 'string' },
         },
       },
+      CreateReturnsResponse: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          createdTime: { type: 'string' },
+          orderId: { type: 'string' },
+          currency: { type: 'string' },
+          items: { type: 'array', items: { $ref: 'dr#/components/schemas/ReturnsItem' } },
+          reason: { type: 'string' },
+          state: { type: 'string' },
+          location: { $ref: 'dr#/components/schemas/ReturnsLocation' },
+          livemode: { type: 'boolean' },
+          metadata: { $ref: 'dr#/components/schemas/Metadata' },
+          refundIds: { type: 'array', items: { type: 'string' } },
+          liveMode: { type: 'boolean' },
+          updatedTime: { type: 'string' },
+        },
+      },
       CreditCard: {
         type: 'object',
         properties: {
@@ -665,6 +683,55 @@ export const DR_COMPONENTS = {
           refundedAmount: { type: 'number', nullable: true },
         },
       },
+      ReturnsAddress: {
+        type: 'object',
+        properties: {
+          line1: { type: 'string', nullable: true },
+          line2: { type: 'string' },
+          city: { type: 'string', nullable: true },
+          postalCode: { type: 'string', nullable: true },
+          state: { type: 'string', nullable: true },
+          country: { type: 'string' },
+        },
+      },
+      ReturnsItem: {
+        type: 'object',
+        properties: {
+          itemId: { type: 'string' },
+          skuId: { type: 'string' },
+          amount: { type: 'number' },
+          quantity: { type: 'integer' },
+          quantityAccepted: { type: 'integer' },
+          state: { type: 'string' },
+        },
+      },
+      ReturnsLocation: {
+        type: 'object',
+        properties: {
+          address: { $ref: 'dr#/components/schemas/ReturnsAddress' },
+          name: { type: 'string', nullable: true },
+          phone: { type: 'string', nullable: true },
+          email: { type: 'string', nullable: true },
+        },
+      },
+      ReturnsResponse: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          createdTime: { type: 'string' },
+          updatedTime: { type: 'string' },
+          orderId: { type: 'string' },
+          currency: { type: 'string' },
+          items: { type: 'array', items: { $ref: 'dr#/components/schemas/ReturnsItem' } },
+          reason: { type: 'string' },
+          failureReason: { type: 'string' },
+          state: { type: 'string' },
+          location: { $ref: 'dr#/components/schemas/ReturnsLocation' },
+          liveMode: { type: 'boolean' },
+          metadata: { $ref: 'dr#/components/schemas/Metadata' },
+          refundIds: { type: 'array', items: { type: 'string' } },
+        },
+      },
       SellingEntity: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
       Session: {
         type: 'object',
@@ -933,6 +1000,18 @@ export const DR_RESPONSES: Record<string, Record<string, object>> = {
   },
   'POST /refunds': { '201': { $ref: 'dr#/components/schemas/OrderRefund' } },
   'GET /refunds/{id}': { '200': { $ref: 'dr#/components/schemas/OrderRefund' } },
+  'GET /returns': {
+    '200': {
+      type: 'object',
+      properties: {
+        hasMore: { type: 'boolean' },
+        data: { type: 'array', items: { $ref: 'dr#/components/schemas/ReturnsResponse' } },
+      },
+    },
+  },
+  'POST /returns': { '201': { $ref: 'dr#/components/schemas/CreateReturnsResponse' } },
+  'GET /returns/{id}': { '200': { $ref: 'dr#/components/schemas/ReturnsResponse' } },
+  'POST /returns/{id}': { '200': { $ref: 'dr#/components/schemas/ReturnsResponse' } },
   'POST /refunds/{id}': { '200': { $ref: 'dr#/components/schemas/OrderRefund' } },
   'GET /skus': {
     '200': {

@@ -74,6 +74,7 @@ async function moveOne(db: Kysely<unknown>, accountId: string, orderId: string):
     operations,
     fulfillments: withItems,
     refunds,
+    returns: [],
   };
   const partless = new Set(operations.filter((o) => Object.keys(o.parts).length === 0).map((o) => o.id));
   await sql`UPDATE orders SET document = ${documentOf(aggregate, partless)}, version = 1

@@ -7,6 +7,7 @@ import type {
   OrderItemRecord,
   OrderRecord,
   RefundRecord,
+  ReturnRecord,
 } from '../../domain/order/model.js';
 import { fromJson, toJson } from '../json.js';
 import type { OrderPartKind, OrderPartsTable } from '../schema.js';
@@ -25,6 +26,8 @@ export interface OrderDocument {
   operations: (Omit<Stored<OperationRecord>, 'parts'> & { parts: ReturnType<typeof sparse> })[];
   fulfillments: Stored<FulfillmentRecord>[];
   refunds: Stored<RefundRecord>[];
+  /** absent when the order has none (and in documents from before returns) */
+  returns?: Stored<ReturnRecord>[];
 }
 
 function stored<T extends { orderId: string; accountId?: string }>(record: T): Stored<T> {
@@ -43,6 +46,7 @@ export function documentOf(order: Order, partless?: ReadonlySet<string>): string
     })),
     fulfillments: order.fulfillments.map(stored),
     refunds: order.refunds.map(stored),
+    ...(order.returns.length > 0 ? { returns: order.returns.map(stored) } : {}),
   };
   return toJson(document);
 }
@@ -58,6 +62,7 @@ export function aggregateOf(order: OrderRecord, text: string | null): Order {
     operations: document.operations.map((op) => ({ ...op, accountId, orderId, parts: dense(op.parts) })),
     fulfillments: document.fulfillments.map((f) => ({ ...f, accountId, orderId })),
     refunds: document.refunds.map((refund) => ({ ...refund, accountId, orderId })),
+    returns: (document.returns ?? []).map((ret) => ({ ...ret, accountId, orderId })),
   };
 }
 
@@ -73,10 +78,11 @@ export function newPartRows(next: Order, before: Order | undefined): OrderPartRo
     for (const o of before.operations) known.add(`operation:${o.id}`);
     for (const f of before.fulfillments) known.add(`fulfillment:${f.id}`);
     for (const r of before.refunds) known.add(`refund:${r.id}`);
+    for (const r of before.returns) known.add(`return:${r.id}`);
   }
   const rows: OrderPartRow[] = [];
   const row = (kind: OrderPartKind, id: string, createdAt: number, columns: Partial<OrderPartRow> = {}) => {
-    if (kind !== 'fulfillment_item' && known.has(`${kind}:${id}`)) return false;
+    if (kind !== 'fulfillment_item' && kind !== 'return_item' && known.has(`${kind}:${id}`)) return false;
     rows.push({
       account_id: accountId,
       kind,
@@ -104,6 +110,12 @@ export function newPartRows(next: Order, before: Order | undefined): OrderPartRo
     });
   }
   for (const refund of next.refunds) row('refund', refund.id, refund.createdAt, refundColumns(refund));
+  for (const ret of next.returns) {
+    if (!row('return', ret.id, ret.createdAt, returnColumns(ret))) continue;
+    ret.items.forEach((item, position) => {
+      row('return_item', `${ret.id}/${position}`, ret.createdAt, { parent_id: ret.id, sku_id: item.skuId });
+    });
+  }
   return rows;
 }
 
@@ -117,3 +129,5 @@ export const refundColumns = (r: RefundRecord) => ({
   reason: r.reason,
   failure_reason: r.failureReason,
 });
+
+export const returnColumns = (r: ReturnRecord) => ({ state: r.state, reason: r.reason });

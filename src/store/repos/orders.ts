@@ -14,6 +14,7 @@ import {
   newPartRows,
   type OrderPartRow,
   refundColumns,
+  returnColumns,
 } from './order-document.js';
 
 const toOrder = (row: Selectable<OrdersTable>): OrderRecord => ({
@@ -291,6 +292,12 @@ export class OrdersRepo extends Repo {
       if (was && (was.state !== refund.state || was.failureReason !== refund.failureReason))
         await this.updatePart(n.accountId, 'refund', refund.id, refundColumns(refund));
     }
+    const returns = new Map(before.returns.map((r) => [r.id, r]));
+    for (const ret of next.returns) {
+      const was = returns.get(ret.id);
+      if (was && was.state !== ret.state)
+        await this.updatePart(n.accountId, 'return', ret.id, returnColumns(ret));
+    }
     const fulfillments = new Map(before.fulfillments.map((f) => [f.id, f]));
     for (const f of next.fulfillments) {
       const was = fulfillments.get(f.id);
@@ -361,7 +368,7 @@ export class OrdersRepo extends Repo {
    */
   async partsPage(
     accountId: string,
-    kind: 'fulfillment' | 'refund',
+    kind: 'fulfillment' | 'refund' | 'return',
     filter: (q: PartsQuery) => PartsQuery,
     page: PageQuery,
   ): Promise<Page<{ id: string; order: Order }>> {

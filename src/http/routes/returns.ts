@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../services/context.js';
+import { createReturn, getReturn, listReturns, updateReturn } from '../../services/returns.js';
+import { returnToWire } from '../../wire/order.js';
+import { callerOf } from '../plugins/auth.js';
+import { listOf, pageOf, timeRangeOf } from '../query.js';
+import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { ReturnCreate, ReturnUpdate } from '../schemas/return.js';
+
+/** DR's listReturns filters. */
+export const ReturnListQuery = closed({
+  ...pageQuery,
+  ...timeQuery('createdTime'),
+  state: Type.Optional(Str(40)),
+  orderId: Type.Optional(Str()),
+  skuId: Type.Optional(Str()),
+});
+
+export function returnRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/returns', { schema: { body: ReturnCreate } }, async (request, reply) => {
+    const ret = await createReturn(deps, callerOf(request), request.body as ReturnCreate);
+    reply.status(201);
+    return returnToWire(ret);
+  });
+
+  app.get('/returns/:id', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return returnToWire(await getReturn(deps, callerOf(request), id));
+  });
+
+  app.post('/returns/:id', { schema: { params: IdParams, body: ReturnUpdate } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return returnToWire(
+      await updateReturn(deps, callerOf(request), id, (request.body ?? {}) as ReturnUpdate),
+    );
+  });
+
+  app.get('/returns', { schema: { querystring: ReturnListQuery } }, async (request) => {
+    const query = request.query as Record<string, unknown>;
+    const page = await listReturns(
+      deps,
+      callerOf(request),
+      {
+        ids: listOf(query, 'ids'),
+        orderId: query['orderId'] as string | undefined,
+        state: query['state'] as string | undefined,
+        skuId: query['skuId'] as string | undefined,
+        createdTime: timeRangeOf(query, 'createdTime'),
+      },
+      pageOf(query),
+    );
+    return { hasMore: page.hasMore, data: page.data.map(returnToWire) };
+  });
+}
