@@ -39,7 +39,7 @@ import type { CheckoutAggregate, CheckoutFilters } from '../store/repos/checkout
 import type { Tx } from '../store/store.js';
 import { type AttachedSource, checkoutToWire } from '../wire/checkout.js';
 import { rateToString } from '../wire/common.js';
-import { type Caller, type Deps, newEvent, now } from './context.js';
+import { type Caller, type Deps, newEvent, now, updateEvent } from './context.js';
 import { parseAmount, parseQuantity, requireCurrency, validateMetadata } from './input.js';
 
 export interface CheckoutView {
@@ -271,6 +271,8 @@ async function buildItems(
     const discount = parseDiscount(input.discount, currency, `${at}.discount`);
     if (discount) data['discount'] = discount;
     if (input.subscriptionInfo) data['subscriptionInfo'] = input.subscriptionInfo;
+    // the SKU's metadata, which an expanded order shows in productDetails (expanding-events.md)
+    if (sku?.metadata) data['productMetadata'] = sku.metadata;
     if (input.shipFrom) {
       const address = input.shipFrom.address;
       if (address) validateAddress(address, `${at}.shipFrom.address`);
@@ -610,7 +612,9 @@ export async function updateCheckout(
     await tx.checkouts.updateContent(priced.checkout, priced.items);
     let next: CheckoutView = { checkout: priced.checkout, items: priced.items, attached: view.attached };
     if (input.sourceId !== undefined) next = await attachSourceTx(tx, next, input.sourceId, at, 'body');
-    await tx.events.append([newEvent(account.id, 'checkout.updated', checkoutViewToWire(next), at)]);
+    await tx.events.append([
+      updateEvent(account.id, 'checkout.updated', checkoutViewToWire(view), checkoutViewToWire(next), at),
+    ]);
     return next;
   });
 }
@@ -658,7 +662,15 @@ export async function attachSource(
     const attached = view.attached.find((a) => a.source.id === sourceId);
     assert(attached !== undefined, 'the source is attached');
     if (view !== before) {
-      await tx.events.append([newEvent(caller.account.id, 'checkout.updated', checkoutViewToWire(view), at)]);
+      await tx.events.append([
+        updateEvent(
+          caller.account.id,
+          'checkout.updated',
+          checkoutViewToWire(before),
+          checkoutViewToWire(view),
+          at,
+        ),
+      ]);
     }
     return { view, source: attached };
   });
@@ -684,6 +696,14 @@ export async function detachSource(
       next.attached.map((a) => a.attachment),
       at,
     );
-    await tx.events.append([newEvent(caller.account.id, 'checkout.updated', checkoutViewToWire(next), at)]);
+    await tx.events.append([
+      updateEvent(
+        caller.account.id,
+        'checkout.updated',
+        checkoutViewToWire(view),
+        checkoutViewToWire(next),
+        at,
+      ),
+    ]);
   });
 }

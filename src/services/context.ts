@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PaymentProcessor } from '../processor/processor.js';
 import type { AccountRecord, EventRecord, Json } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { previousAttributes } from '../wire/common.js';
 
 /** Behaviour an operator chooses (flags and environment). */
 export interface Settings {
@@ -45,4 +46,15 @@ export function newEvent(
   previousAttributes: Json | null = null,
 ): EventRecord {
   return { accountId, id: newUuid(), type, object, previousAttributes, createdAt };
+}
+
+/** An update event: the object after, and what it changed (DR's `data.previousAttributes`). */
+export function updateEvent(
+  accountId: string,
+  type: EventType,
+  before: Json,
+  after: Json,
+  createdAt: number,
+): EventRecord {
+  return newEvent(accountId, type, after, createdAt, previousAttributes(before, after) as Json);
 }

@@ -6,7 +6,7 @@ import type { CustomerRecord, Page, PageQuery, SourceRecord } from '../store/rec
 import type { CustomerFilters } from '../store/repos/customers.js';
 import type { Tx } from '../store/store.js';
 import { customerToWire, sourceToWire } from '../wire/catalog.js';
-import { type Caller, type Deps, newEvent, now } from './context.js';
+import { type Caller, type Deps, newEvent, now, updateEvent } from './context.js';
 import { validateMetadata } from './input.js';
 
 export interface CustomerView {
@@ -108,7 +108,13 @@ export async function updateCustomer(
     const customer = applyInput({ ...view.customer, updatedAt: at }, input, view.sources);
     await tx.customers.update(customer);
     await tx.events.append([
-      newEvent(customer.accountId, 'customer.updated', customerToWire(customer, view.sources), at),
+      updateEvent(
+        customer.accountId,
+        'customer.updated',
+        customerToWire(view.customer, view.sources),
+        customerToWire(customer, view.sources),
+        at,
+      ),
     ]);
     return { customer, sources: view.sources };
   });

@@ -12,7 +12,7 @@ import { newUuid } from '../lib/ids.js';
 import type { FulfillmentRecord, Page, PageQuery } from '../store/records.js';
 import type { FulfillmentFilters } from '../store/repos/fulfillments.js';
 import { fulfillmentToWire, type OrderView } from '../wire/order.js';
-import { type Caller, type Deps, newEvent, now } from './context.js';
+import { type Caller, type Deps, now, updateEvent } from './context.js';
 import { parseQuantity, validateMetadata } from './input.js';
 import { persistPlan } from './order-plan.js';
 import { loadOrderViews } from './order-view.js';
@@ -143,7 +143,9 @@ export async function updateFulfillment(
     });
     const { events } = move(FULFILLMENT_MACHINE, 'created', 'update', 'created');
     await tx.events.append(
-      events.map((type) => newEvent(caller.account.id, type, fulfillmentToWire(updated), at)),
+      events.map((type) =>
+        updateEvent(caller.account.id, type, fulfillmentToWire(current), fulfillmentToWire(updated), at),
+      ),
     );
     return updated;
   });

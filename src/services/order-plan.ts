@@ -12,7 +12,7 @@ import {
   refundToWire,
   returnToWire,
 } from '../wire/order.js';
-import { type Deps, newEvent } from './context.js';
+import { type Deps, newEvent, updateEvent } from './context.js';
 
 /**
  * Persists a decision's plan: writes the order as the plan leaves it (one row, guarded by the
@@ -59,42 +59,46 @@ export async function persistPlan(
   await tx.tasks.schedule(tasks);
 
   const view: OrderView = { ...next, sources };
-  await tx.events.append(renderEvents(view, plan));
+  await tx.events.append(renderEvents(view, plan, before && { ...before, sources }));
   return view;
 }
 
-/** The plan's events, each with its object as the plan leaves it (rendered once per object). */
-export function renderEvents(view: OrderView, plan: Plan): EventRecord[] {
+/**
+ * The plan's events, each with its object as the plan leaves it (rendered once per object); an
+ * update event (`order.updated`, `return.updated`, …) also carries what the command changed
+ * (`previousAttributes`, against the order as it was).
+ */
+export function renderEvents(view: OrderView, plan: Plan, before?: OrderView): EventRecord[] {
   const rendered = new Map<string, Json>();
-  const objectOf = (about: About): Json => {
-    const key = about.kind === 'order' ? 'order' : `${about.kind}:${about.id}`;
+  const objectOf = (about: About, from: OrderView = view): Json => {
+    const key = `${from === view ? 'after' : 'before'}:${about.kind === 'order' ? 'order' : `${about.kind}:${about.id}`}`;
     const cached = rendered.get(key);
     if (cached) return cached;
     let object: Json;
     switch (about.kind) {
       case 'order':
-        object = orderToWire(view);
+        object = orderToWire(from);
         break;
       case 'charge': {
-        const charge = view.charges.find((c) => c.id === about.id);
+        const charge = from.charges.find((c) => c.id === about.id);
         assert(charge !== undefined, `charge ${about.id} is of the order`);
-        object = chargeToWire(charge, view.operations);
+        object = chargeToWire(charge, from.operations);
         break;
       }
       case 'fulfillment': {
-        const fulfillment = view.fulfillments.find((f) => f.id === about.id);
+        const fulfillment = from.fulfillments.find((f) => f.id === about.id);
         assert(fulfillment !== undefined, `fulfillment ${about.id} is of the order`);
-        object = fulfillmentToWire(fulfillment, view);
+        object = fulfillmentToWire(fulfillment, from);
         break;
       }
       case 'refund': {
-        const refund = view.refunds.find((r) => r.id === about.id);
+        const refund = from.refunds.find((r) => r.id === about.id);
         assert(refund !== undefined, `refund ${about.id} is of the order`);
-        object = refundToWire(refund, view);
+        object = refundToWire(refund, from);
         break;
       }
       case 'return': {
-        const ret = view.returns.find((r) => r.id === about.id);
+        const ret = from.returns.find((r) => r.id === about.id);
         assert(ret !== undefined, `return ${about.id} is of the order`);
         object = returnToWire(ret);
         break;
@@ -103,5 +107,9 @@ export function renderEvents(view: OrderView, plan: Plan): EventRecord[] {
     rendered.set(key, object);
     return object;
   };
-  return plan.events.map((e) => newEvent(view.order.accountId, e.type, objectOf(e.about), plan.at));
+  return plan.events.map((e) =>
+    before && e.type.endsWith('.updated')
+      ? updateEvent(view.order.accountId, e.type, objectOf(e.about, before), objectOf(e.about), plan.at)
+      : newEvent(view.order.accountId, e.type, objectOf(e.about), plan.at),
+  );
 }

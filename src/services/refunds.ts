@@ -8,7 +8,7 @@ import { newUuid } from '../lib/ids.js';
 import type { Page, PageQuery, RefundRecord } from '../store/records.js';
 import type { RefundFilters } from '../store/repos/refunds.js';
 import { type OrderView, refundToWire } from '../wire/order.js';
-import { type Caller, type Deps, newEvent, now } from './context.js';
+import { type Caller, type Deps, now, updateEvent } from './context.js';
 import { parseAmount, parseQuantity, validateMetadata } from './input.js';
 import { persistPlan } from './order-plan.js';
 import { loadOrderViews } from './order-view.js';
@@ -117,7 +117,9 @@ export async function updateRefund(
     if (!view) throw notFound('id', `Refund '${id}' not found.`);
     const { events } = move(REFUND_MACHINE, current.state, 'update', current.state);
     await tx.events.append(
-      events.map((type) => newEvent(caller.account.id, type, refundToWire(refund, view), at)),
+      events.map((type) =>
+        updateEvent(caller.account.id, type, refundToWire(current, view), refundToWire(refund, view), at),
+      ),
     );
     return { refund, view };
   });

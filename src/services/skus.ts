@@ -6,7 +6,7 @@ import type { Page, PageQuery, SkuRecord } from '../store/records.js';
 import type { SkuFilters } from '../store/repos/skus.js';
 import type { Tx } from '../store/store.js';
 import { skuToWire } from '../wire/catalog.js';
-import { type Caller, type Deps, newEvent, now } from './context.js';
+import { type Caller, type Deps, newEvent, now, updateEvent } from './context.js';
 import { validateMetadata } from './input.js';
 
 const skuNotFound = (id: string) => notFound('id', `SKU '${id}' not found.`);
@@ -65,7 +65,9 @@ export async function upsertSku(
     // an upsert replaces: attributes not sent are cleared
     const sku = applyInput({ ...existing, data: {}, metadata: null, updatedAt: at }, input);
     await tx.skus.update(sku);
-    await tx.events.append([newEvent(sku.accountId, 'sku.updated', skuToWire(sku), at)]);
+    await tx.events.append([
+      updateEvent(sku.accountId, 'sku.updated', skuToWire(existing), skuToWire(sku), at),
+    ]);
     return { sku, created: false };
   });
 }
@@ -95,7 +97,9 @@ export async function updateSku(
     if (!existing) throw skuNotFound(id);
     const sku = applyInput({ ...existing, updatedAt: at }, input);
     await tx.skus.update(sku);
-    await tx.events.append([newEvent(sku.accountId, 'sku.updated', skuToWire(sku), at)]);
+    await tx.events.append([
+      updateEvent(sku.accountId, 'sku.updated', skuToWire(existing), skuToWire(sku), at),
+    ]);
     return sku;
   });
 }

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { invalidParameter, notFound, unknownReference } from '../domain/errors.js';
+import { isKnownEventPattern } from '../domain/events.js';
 import { isDeniedAddress } from '../domain/webhook/address.js';
 import { TYPE_PATTERN } from '../domain/webhook/match.js';
 import type { WebhookCreate, WebhookUpdate } from '../http/schemas/webhook.js';
@@ -15,7 +16,7 @@ import type {
 } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import { webhookToWire } from '../wire/webhook.js';
-import { type Caller, DEFAULT_SETTINGS, type Deps, newEvent, now } from './context.js';
+import { type Caller, DEFAULT_SETTINGS, type Deps, newEvent, now, updateEvent } from './context.js';
 
 /** After a rotation the old secret keeps signing beside the new one this long. */
 export const SECRET_ROTATION_GRACE_MS = 12 * 3_600_000;
@@ -31,6 +32,12 @@ function checkTypes(types: readonly string[]): void {
         `'${type}' is not an event type or a pattern such as 'order.*' or '*'.`,
       );
     }
+    // a misspelt type would silently never be delivered
+    if (!isKnownEventPattern(type))
+      throw invalidParameter(
+        `types[${i}]`,
+        `'${type}' is not an event type Digital River or Tributary sends.`,
+      );
   });
 }
 
@@ -160,7 +167,9 @@ export async function updateWebhook(
       updatedAt: at,
     };
     await tx.webhooks.update(webhook);
-    await tx.events.append([newEvent(webhook.accountId, 'webhook.updated', webhookToWire(webhook), at)]);
+    await tx.events.append([
+      updateEvent(webhook.accountId, 'webhook.updated', webhookToWire(current), webhookToWire(webhook), at),
+    ]);
     return webhook;
   });
 }

@@ -18,6 +18,22 @@ export function compact<T extends WireObject>(object: T): T {
   return object;
 }
 
+/**
+ * DR's `data.previousAttributes` of an update event: the value each top-level attribute had
+ * before the update, for the attributes it changed (null for one the object did not have), as
+ * DR's event examples show it (events-1/event-types.md). Both objects come from the same mapper,
+ * so their members are in the same order and comparing their JSON compares their values.
+ */
+export function previousAttributes(before: unknown, after: unknown): WireObject {
+  const was = (before ?? {}) as WireObject;
+  const now = (after ?? {}) as WireObject;
+  const changed: WireObject = {};
+  for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    if (JSON.stringify(was[key]) !== JSON.stringify(now[key])) changed[key] = was[key] ?? null;
+  }
+  return changed;
+}
+
 export const money = (minor: number, currency: string): number => toMajor(minor, currency);
 export const time = (ms: number): string => isoSeconds(ms);
 

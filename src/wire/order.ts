@@ -61,7 +61,15 @@ export interface OrderView extends Order {
   sources: ReadonlyMap<string, SourceRecord>;
 }
 
-export function orderToWire(view: OrderView, options: { withPayment?: boolean } = {}): WireObject {
+/**
+ * `expand`: DR's expanded order (GET /orders/{id}?expand=true, events-and-webhooks-1/
+ * expanding-events.md): each item's productDetails also says whether the product is `physical`
+ * and carries the SKU's `metadata`.
+ */
+export function orderToWire(
+  view: OrderView,
+  options: { withPayment?: boolean; expand?: boolean } = {},
+): WireObject {
   const { order, items, charges, sources, operations } = view;
   const m = (minor: number) => money(minor, order.currency);
   const ledger = ledgerOf(view);
@@ -86,6 +94,15 @@ export function orderToWire(view: OrderView, options: { withPayment?: boolean } 
     items: items.map((item) =>
       compact({
         ...lineToWire(item, order.currency),
+        ...(options.expand
+          ? {
+              productDetails: compact({
+                ...(item.productDetails as WireObject),
+                physical: item.physical,
+                metadata: item.data['productMetadata'] ?? undefined,
+              }),
+            }
+          : {}),
         state: item.state,
         stateTransitions: item.stateTransitions,
         availableToRefundAmount: m(itemRefundableMinor(ledger, item.id)),
@@ -127,6 +144,10 @@ export function fulfillmentToWire(fulfillment: FulfillmentRecord, order?: OrderV
     orderId: fulfillment.orderId,
     // the order without its payment (DR's OrderDetails)
     orderDetails: order ? orderToWire(order, { withPayment: false }) : undefined,
+    // the captures and cancels it made, in the order they were made
+    chargeOperationIds: order
+      ? order.operations.filter((o) => o.fulfillmentId === fulfillment.id).map((o) => o.id)
+      : undefined,
     shipmentId: fulfillment.shipmentId,
     items: fulfillment.items.map((item) =>
       compact({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { readyCheckout } from '../helpers/fixtures.js';
+import { advance, createSku, readyCheckout, SKU } from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
 
 for (const kind of storeKinds()) {
@@ -85,6 +85,35 @@ for (const kind of storeKinds()) {
         all.slice(2, 4),
       );
       assert.equal((await t.api.get('/events/00000000-0000-0000-0000-000000000000')).status, 404);
+    });
+
+    it('update events carry data.previousAttributes: what the update changed, as it was', async () => {
+      const latest = async (type: string) => (await t.api.get(`/events?type=${type}&limit=1`)).body.data[0];
+      // a SKU renamed: its old name and updatedTime; what did not change is not there
+      await createSku(t.api, 'renamed', { ...SKU, name: 'Old name' });
+      await advance(t.api, 60);
+      await t.api.post('/skus/renamed', { name: 'New name' });
+      const sku = await latest('sku.updated');
+      assert.equal(sku.data.object.name, 'New name');
+      assert.equal(sku.data.previousAttributes.name, 'Old name');
+      assert.ok(sku.data.previousAttributes.updatedTime);
+      assert.equal(sku.data.previousAttributes.eccn, undefined);
+      // an order given metadata it had none of: null before
+      await t.api.post(`/orders/${orderId}`, { metadata: { coupon: 'A1' } });
+      const order = await latest('order.updated');
+      assert.deepEqual(order.data.object.metadata, { coupon: 'A1' });
+      assert.ok('metadata' in order.data.previousAttributes);
+      assert.equal(order.data.previousAttributes.metadata, null);
+      assert.equal(order.data.previousAttributes.state, undefined);
+      // a checkout a source was attached to: its payment as it was
+      const { checkout } = await readyCheckout(t.api, t.publicApi);
+      const attached = (await t.api.get(`/events?type=checkout.updated&limit=10`)).body.data.find(
+        (e: any) => e.data.object.id === checkout.id,
+      );
+      assert.ok(attached.data.previousAttributes.payment);
+      assert.notDeepEqual(attached.data.previousAttributes.payment, attached.data.object.payment);
+      // creation events have none
+      assert.equal((await latest('sku.created')).data.previousAttributes, undefined);
     });
   });
 }

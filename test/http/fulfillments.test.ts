@@ -536,6 +536,12 @@ for (const kind of storeKinds()) {
         [read.trackingCompany, read.orderDetails.id, read.orderDetails.state],
         ['UPS', order.id, 'fulfilled'],
       );
+      // the capture it made (informing-digital-river-of-a-fulfillment.md shows chargeOperationIds)
+      const captures = (await t.api.get(`/orders/${order.id}`)).body.payment.charges.flatMap((c: any) =>
+        (c.captures ?? []).filter((x: any) => x.fulfillmentId === created.id).map((x: any) => x.id),
+      );
+      assert.equal(captures.length, 1);
+      assert.deepEqual(read.chargeOperationIds, captures);
       assert.deepEqual(
         (await t.api.get(`/fulfillments?orderId=${order.id}`)).body.data.map((f: any) => f.id),
         [created.id],

@@ -11,6 +11,7 @@ import {
   readyCheckout,
   SHIP_FROM,
   SHIP_TO,
+  SKU,
 } from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -77,6 +78,32 @@ for (const kind of storeKinds()) {
       );
       assert.equal(events.body.data[0].data.object.id, order.id);
       assert.equal(events.body.data[1].data.object.id, charge.id);
+    });
+
+    it('expand=true shows each product as physical or not, with its SKU metadata (expanding-events.md)', async () => {
+      await createSku(t.api, 'tagged-shoe', { ...SKU, metadata: { more: 'data', evenMore: 'data' } });
+      const { checkout } = await readyCheckout(t.api, t.publicApi, {
+        body: physicalCheckoutBody('tagged-shoe', {
+          items: [
+            { skuId: 'tagged-shoe', price: 10, quantity: 1 },
+            { productDetails: { name: 'E-book', id: 'ebook-1' }, price: 5, quantity: 1 },
+          ],
+        }),
+      });
+      const order = (await t.api.post('/orders', { checkoutId: checkout.id })).body;
+      const plain = (await t.api.get(`/orders/${order.id}`)).body;
+      assert.equal(plain.items[0].productDetails.physical, undefined);
+      assert.equal(plain.items[0].productDetails.metadata, undefined);
+      const expanded = (await t.api.get(`/orders/${order.id}?expand=true`)).body;
+      assert.deepEqual(
+        expanded.items.map((i: any) => [i.productDetails.physical, i.productDetails.metadata]),
+        [
+          [true, { more: 'data', evenMore: 'data' }],
+          [false, undefined],
+        ],
+      );
+      assert.equal(expanded.items[0].productDetails.name, plain.items[0].productDetails.name);
+      assert.deepEqual({ ...expanded, items: undefined }, { ...plain, items: undefined });
     });
 
     it('ignores every field of POST /orders but checkoutId (DR)', async () => {

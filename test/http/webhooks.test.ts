@@ -90,6 +90,16 @@ for (const kind of storeKinds()) {
         'invalid_parameter',
         'types[0]',
       ]);
+      // a type no one sends would never be delivered: a typo is refused
+      assert.deepEqual(
+        errorOf(await t.api.post('/webhooks', { types: ['order.created', 'order.acepted'], address })),
+        [400, 'invalid_parameter', 'types[1]'],
+      );
+      assert.deepEqual(errorOf(await t.api.post('/webhooks', { types: ['orders.*'], address })), [
+        400,
+        'invalid_parameter',
+        'types[0]',
+      ]);
       assert.deepEqual(errorOf(await t.api.post('/webhooks', { types: ['*'], address: 'ftp://x' })), [
         400,
         'invalid_parameter',
@@ -218,6 +228,26 @@ for (const kind of storeKinds()) {
       assert.deepEqual([event.data.object.id, event.webhookIds], [checkout.id, [id]]);
       await worker.drain();
       await t.api.delete(`/webhooks/${id}`);
+    });
+
+    it("sends Tributary's own events (webhook.*) only to webhooks that name them, not to *", async () => {
+      const all = (await t.api.post('/webhooks', { types: ['*'], address })).body.id;
+      const ours = (await t.api.post('/webhooks', { types: ['webhook.*'], address })).body.id;
+      const named = (await t.api.post('/webhooks', { types: ['webhook.updated'], address })).body.id;
+      const made = (await t.api.post('/webhooks', { types: ['sku.created'], address })).body.id;
+      await t.api.request('PATCH', `/webhooks/${made}`, { enabled: false });
+      const created = (await t.api.get('/events?type=webhook.created&limit=1')).body.data[0];
+      assert.equal(created.data.object.id, made);
+      assert.deepEqual(created.webhookIds, [ours]);
+      const updated = (await t.api.get('/events?type=webhook.updated&limit=1')).body.data[0];
+      assert.deepEqual([...updated.webhookIds].sort(), [ours, named].sort());
+      // DR's events still reach *
+      const checkout = (await t.api.post('/checkouts', digitalCheckoutBody())).body;
+      const event = (await t.api.get('/events?type=checkout.created&limit=1')).body.data[0];
+      assert.equal(event.data.object.id, checkout.id);
+      assert.deepEqual(event.webhookIds, [all]);
+      await worker.drain();
+      for (const id of [all, ours, named, made]) await t.api.delete(`/webhooks/${id}`);
     });
   });
 }

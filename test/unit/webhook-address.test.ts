@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isKnownEventPattern } from '../../src/domain/events.js';
 import { isDeniedAddress } from '../../src/domain/webhook/address.js';
 import { subscribes, typeMatches } from '../../src/domain/webhook/match.js';
 import {
@@ -76,5 +77,34 @@ describe('event type patterns', () => {
     assert.ok(typeMatches('order.accepted', 'order.accepted'));
     assert.ok(!typeMatches('order.accepted', 'order.accepted.x'));
     assert.ok(subscribes(['sku.*', 'order.accepted'], 'order.accepted'));
+  });
+
+  it("reach Tributary's own events only when they name them", () => {
+    for (const own of ['webhook.created', 'webhook.disabled', 'fulfillment.updated']) {
+      assert.ok(!typeMatches('*', own), `* does not get ${own}`);
+      assert.ok(typeMatches(own, own));
+    }
+    assert.ok(!typeMatches('fulfillment.*', 'fulfillment.updated'));
+    assert.ok(typeMatches('fulfillment.*', 'fulfillment.created'));
+    assert.ok(typeMatches('webhook.*', 'webhook.disabled'));
+    assert.ok(typeMatches('*', 'fulfillment.created'));
+  });
+
+  it("are checked against DR's catalogue and Tributary's own", () => {
+    for (const known of [
+      '*',
+      'order.*',
+      'order.charge.*',
+      'order.accepted',
+      'return.accepted',
+      'webhook.*',
+      'webhook.disabled',
+      'fulfillment.updated',
+      'subscription.created',
+      'tax_identifier.*',
+    ])
+      assert.ok(isKnownEventPattern(known), known);
+    for (const typo of ['order.acepted', 'orders.*', 'order.charge.captured', 'refund', 'x.*'])
+      assert.ok(!isKnownEventPattern(typo), typo);
   });
 });

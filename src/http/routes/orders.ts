@@ -53,7 +53,10 @@ export function orderRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/orders/:id', { schema: { params: IdParams, querystring: GetQuery } }, async (request) => {
     const { id } = request.params as { id: string };
-    return orderToWire(await getOrder(deps, callerOf(request), id));
+    const { expand } = request.query as { expand?: boolean | string };
+    return orderToWire(await getOrder(deps, callerOf(request), id), {
+      expand: expand === true || expand === 'true',
+    });
   });
 
   app.post('/orders/:id', { schema: { params: IdParams, body: OrderUpdate } }, async (request) => {

@@ -20,5 +20,10 @@ export const DR_EXTRA_PROPERTIES: Record<string, Record<string, Record<string, u
   Webhook: { secret: { type: 'string' }, liveMode: { type: 'boolean' } },
   // DR's own 201 example of POST /returns shows liveMode (the document's create schema spells
   // it `livemode`); Tributary answers a return the same way on every operation, updatedTime too
+  // DR's "informing Digital River of a fulfillment" shows the fulfillment's capture and cancel ids
+  // on GET /fulfillments/{id}
+  FulfillmentOrder: { chargeOperationIds: { type: 'array', items: { type: 'string' } } },
+  // an expanded order's items (expanding-events.md): physical, and the SKU's metadata
+  ProductDetails: { physical: { type: 'boolean' }, metadata: { type: 'object', additionalProperties: true } },
   CreateReturnsResponse: { liveMode: { type: 'boolean' }, updatedTime: { type: 'string' } },
 };

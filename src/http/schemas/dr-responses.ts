@@ -340,6 +340,7 @@ export const DR_COMPONENTS = {
           trackingCompany: { type: 'string' },
           trackingNumber: { type: 'string' },
           trackingUrl: { type: 'string' },
+          chargeOperationIds: { type: 'array', items: { type: 'string' } },
         },
       },
       FulfillmentResponseItem: {
@@ -633,6 +634,8 @@ export const DR_COMPONENTS = {
           weight: { type: 'number' },
           weightUnit: { type: 'string' },
           partNumber: { type: 'string' },
+          physical: { type: 'boolean' },
+          metadata: { type: 'object', additionalProperties: true },
         },
       },
       PurchaseLocation: {
