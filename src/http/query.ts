@@ -1,6 +1,7 @@
 import { invalidParameter } from '../domain/errors.js';
 import { parseIsoTime } from '../lib/time.js';
 import { IDS_FILTER_MAX, PAGE_LIMIT_DEFAULT } from '../limits.js';
+import { parseAmount, requireCurrency } from '../services/input.js';
 import type { PageQuery, TimeRange } from '../store/records.js';
 import type { SharedFilters } from '../store/repos/lines.js';
 
@@ -112,5 +113,12 @@ export function sharedFiltersOf(query: Query): SharedFilters {
     browserIp: text('browserIp'),
     createdTime: timeRangeOf(query, 'createdTime'),
     updatedTime: timeRangeOf(query, 'updatedTime'),
+    subscriptionId: text('subscriptionId'),
+    totalAmountMinor: numberRangeOf(query, 'totalAmount', (value, key) => {
+      // an amount means something only in a currency: its decimals are the currency's
+      const currency = text('currency');
+      if (currency === undefined) throw invalidParameter('currency', `Filtering by ${key} needs 'currency'.`);
+      return parseAmount(value, requireCurrency(currency), key);
+    }),
   };
 }

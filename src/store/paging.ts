@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { invalidParameter } from '../domain/errors.js';
+import { isoSeconds } from '../lib/time.js';
 import type { Page, PageQuery, TimeRange } from './records.js';
 
 /**
@@ -51,4 +52,69 @@ export function whereIn(query: AnySelect, column: string, values: readonly strin
   if (values === undefined) return query;
   if (values.length === 0) return query.where(sql<boolean>`1 = 0`);
   return query.where(column, 'in', values);
+}
+
+/** Names inside a JSON path, fixed by the code (never taken from a request). */
+const JSON_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A member of a JSON column as text (both stores keep JSON as text): `json_extract` on SQLite,
+ * `#>>` on PostgreSQL.
+ */
+export function jsonText(dialect: 'sqlite' | 'postgres', column: string, path: readonly string[]) {
+  if (!path.every((k) => JSON_KEY.test(k))) throw new Error(`not a JSON path: ${path.join('.')}`);
+  return dialect === 'postgres'
+    ? sql<string | null>`(${sql.ref(column)}::jsonb #>> ${sql.lit(`{${path.join(',')}}`)})`
+    : sql<string | null>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${path.join('.')}`)})`;
+}
+
+/**
+ * The JSON array at `arrayPath` of a column (the column itself when empty) has an element whose
+ * member at `elementPath` is `value`.
+ */
+export function jsonArrayHas(
+  dialect: 'sqlite' | 'postgres',
+  column: string,
+  arrayPath: readonly string[],
+  elementPath: readonly string[],
+  value: string,
+) {
+  if (![...arrayPath, ...elementPath].every((k) => JSON_KEY.test(k)))
+    throw new Error(`not a JSON path: ${[...arrayPath, ...elementPath].join('.')}`);
+  if (dialect === 'postgres') {
+    const element = elementPath.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
+    const array =
+      arrayPath.length > 0
+        ? sql`(${sql.ref(column)}::jsonb #> ${sql.lit(`{${arrayPath.join(',')}}`)})`
+        : sql`${sql.ref(column)}::jsonb`;
+    return sql<boolean>`coalesce(${array} @> ${JSON.stringify([element])}::jsonb, false)`;
+  }
+  const each =
+    arrayPath.length > 0
+      ? sql`json_each(${sql.ref(column)}, ${sql.lit(`$.${arrayPath.join('.')}`)})`
+      : sql`json_each(${sql.ref(column)})`;
+  return sql<boolean>`EXISTS (SELECT 1 FROM ${each} AS je WHERE json_extract(je.value, ${sql.lit(
+    `$.${elementPath.join('.')}`,
+  )}) = ${value})`;
+}
+
+const isoSecond = (seconds: number) => isoSeconds(seconds * 1000);
+
+/**
+ * A time range over ISO-8601 times kept in whole seconds as JSON text (`stateTransitions`):
+ * compared as text, which orders like the times, with each bound rounded to the second that
+ * keeps its meaning.
+ */
+export function whereIsoRange(
+  query: AnySelect,
+  expression: ReturnType<typeof jsonText>,
+  range: TimeRange | undefined,
+): AnySelect {
+  if (!range) return query;
+  let q = query.where(expression, 'is not', null);
+  if (range.gt !== undefined) q = q.where(expression, '>', isoSecond(Math.floor(range.gt / 1000)));
+  if (range.gte !== undefined) q = q.where(expression, '>=', isoSecond(Math.ceil(range.gte / 1000)));
+  if (range.lt !== undefined) q = q.where(expression, '<', isoSecond(Math.ceil(range.lt / 1000)));
+  if (range.lte !== undefined) q = q.where(expression, '<=', isoSecond(Math.floor(range.lte / 1000)));
+  return q;
 }

@@ -474,10 +474,16 @@ for (const kind of storeKinds()) {
         (await t.api.get('/events?type=checkout.deleted&limit=1')).body.data[0].data.object.id,
         a.id,
       );
+      // an amount filter needs the currency its decimals are read in
       assert.deepEqual(errorOf(await t.api.get('/checkouts?totalAmount[gte]=5')), [
         400,
         'invalid_parameter',
-        'totalAmount',
+        'currency',
+      ]);
+      assert.deepEqual(errorOf(await t.api.get('/checkouts?currency=USD&totalAmount[gte]=5.001')), [
+        400,
+        'invalid_parameter',
+        'totalAmount[gte]',
       ]);
       assert.deepEqual(errorOf(await t.api.get('/checkouts?createdTime[gte]=yesterday')), [
         400,

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildTestApp, errorOf, type TestApp } from '../helpers/app.js';
 import {
   ADDRESS_MN,
+  advance,
   CARDS,
   createCardSource,
   createSku,
@@ -411,11 +412,6 @@ for (const kind of storeKinds()) {
         'invalid_parameter',
         'state',
       ]);
-      assert.deepEqual(errorOf(await t.api.get('/orders?accepted[gte]=2020-01-01T00:00:00Z')), [
-        400,
-        'invalid_parameter',
-        'accepted',
-      ]);
       assert.deepEqual(
         (
           await t.api.get(
@@ -424,6 +420,83 @@ for (const kind of storeKinds()) {
         ).body.data.length,
         3,
       );
+    });
+
+    it("filters by each state's time, each fraud state's time and subscriptionId (DR's listOrders)", async () => {
+      const email = 'timed@example.com';
+      const place = async (extra: Record<string, unknown> = {}) => {
+        const { checkout } = await readyCheckout(t.api, t.publicApi, {
+          body: digitalCheckoutBody({ email, ...extra }),
+        });
+        return (await t.api.post('/orders', { checkoutId: checkout.id })).body;
+      };
+      const early = await place();
+      await advance(t.api, 3_600);
+      const late = await place({
+        items: [
+          {
+            productDetails: { name: 'Plan', id: 'plan-1' },
+            price: 5,
+            quantity: 1,
+            subscriptionInfo: { subscriptionId: 'sub-42', autoRenewal: true, terms: 'Monthly' },
+          },
+        ],
+      });
+      const between = new Date(Date.parse(early.stateTransitions.accepted) + 1_800_000).toISOString();
+      const ids = async (query: string) =>
+        (await t.api.get(`/orders?email=${encodeURIComponent(email)}&${query}`)).body.data.map(
+          (o: any) => o.id,
+        );
+      assert.deepEqual(await ids(`accepted[gte]=${between}`), [late.id]);
+      assert.deepEqual(await ids(`accepted[lt]=${between}`), [early.id]);
+      assert.deepEqual(await ids(`accepted=${early.stateTransitions.accepted}`), [early.id]);
+      assert.deepEqual(await ids(`accepted[gt]=${late.stateTransitions.accepted}`), []);
+      assert.deepEqual(await ids(`accepted[lte]=${late.stateTransitions.accepted}`), [late.id, early.id]);
+      // no order was fulfilled: a state it never reached matches nothing
+      assert.deepEqual(await ids('fulfilled[gte]=2000-01-01T00:00:00Z'), []);
+      assert.deepEqual(await ids(`fraudStateTransitions.passed[gte]=${between}`), [late.id]);
+      assert.deepEqual(await ids('fraudStateTransitions.blocked[gte]=2000-01-01T00:00:00Z'), []);
+      assert.deepEqual(await ids('subscriptionId=sub-42'), [late.id]);
+      assert.deepEqual(await ids('subscriptionId=sub-43'), []);
+      assert.deepEqual(errorOf(await t.api.get('/orders?accepted[gte]=yesterday')), [
+        400,
+        'invalid_parameter',
+        'accepted[gte]',
+      ]);
+      assert.deepEqual(errorOf(await t.api.get('/orders?refundedAmount=1')), [
+        400,
+        'invalid_parameter',
+        'refundedAmount',
+      ]);
+      // and checkouts, by subscriptionId and totalAmount (which needs the currency)
+      const { checkout } = await readyCheckout(t.api, t.publicApi, {
+        body: digitalCheckoutBody({
+          email: 'checkout-filter@example.com',
+          items: [
+            {
+              productDetails: { name: 'Plan', id: 'plan-1' },
+              price: 7,
+              quantity: 1,
+              subscriptionInfo: { subscriptionId: 'sub-77', autoRenewal: true, terms: 'Monthly' },
+            },
+          ],
+        }),
+      });
+      const checkouts = async (query: string) =>
+        (await t.api.get(`/checkouts?email=checkout-filter%40example.com&${query}`)).body.data.map(
+          (c: any) => c.id,
+        );
+      assert.deepEqual(await checkouts('subscriptionId=sub-77'), [checkout.id]);
+      assert.deepEqual(await checkouts('subscriptionId=sub-42'), []);
+      assert.deepEqual(await checkouts(`currency=USD&totalAmount[gte]=${checkout.totalAmount}`), [
+        checkout.id,
+      ]);
+      assert.deepEqual(await checkouts(`currency=USD&totalAmount[gt]=${checkout.totalAmount}`), []);
+      assert.deepEqual(errorOf(await t.api.get('/checkouts?totalAmount[gte]=1')), [
+        400,
+        'invalid_parameter',
+        'currency',
+      ]);
     });
   });
 }

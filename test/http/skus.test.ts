@@ -52,6 +52,26 @@ for (const kind of storeKinds()) {
       assert.equal((await t.api.delete('/skus/sku_post')).status, 404);
     });
 
+    it('lists by partNumber, hsCode and skuGroupId (DR listSkus filters)', async () => {
+      await t.api.put('/skus/filter-a', {
+        ...SKU,
+        partNumber: 'PN-1',
+        hsCode: '6403.99',
+        skuGroupId: 'shoes',
+      });
+      await t.api.put('/skus/filter-b', { ...SKU, partNumber: 'PN-2', hsCode: '6403.99' });
+      await t.api.put('/skus/filter-c', { ...SKU, skuGroupId: 'shoes' });
+      const ids = async (query: string) =>
+        (await t.api.get(`/skus?${query}&limit=100`)).body.data.map((s: any) => s.id).sort();
+      assert.deepEqual(await ids('partNumber=PN-1'), ['filter-a']);
+      assert.deepEqual(await ids('hsCode=6403.99'), ['filter-a', 'filter-b']);
+      assert.deepEqual(await ids('skuGroupId=shoes'), ['filter-a', 'filter-c']);
+      assert.deepEqual(await ids('skuGroupId=shoes&partNumber=PN-2'), []);
+      assert.deepEqual(await ids('partNumber=PN-9'), []);
+      // a value with a JSON path's characters is only a value
+      assert.deepEqual(await ids(`partNumber=${encodeURIComponent("x' OR 1=1 --")}`), []);
+    });
+
     it('emits sku events', async () => {
       const events = await t.api.get('/events?type=sku.*&limit=100');
       const types = new Set(events.body.data.map((e: any) => e.type));

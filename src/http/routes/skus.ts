@@ -4,7 +4,7 @@ import type { Deps } from '../../services/context.js';
 import { createSku, deleteSku, getSku, listSkus, updateSku, upsertSku } from '../../services/skus.js';
 import { skuToWire } from '../../wire/catalog.js';
 import { callerOf } from '../plugins/auth.js';
-import { listOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { SkuCreate, SkuUpdate, SkuUpsert } from '../schemas/catalog.js';
 import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
 
@@ -52,7 +52,6 @@ export function skuRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/skus', { schema: { querystring: SkuListQuery } }, async (request) => {
     const query = request.query as Record<string, unknown>;
-    rejectUnsupported(query, ['partNumber', 'hsCode', 'skuGroupId']);
     const page = await listSkus(
       deps,
       callerOf(request),
@@ -60,6 +59,9 @@ export function skuRoutes(app: FastifyInstance, deps: Deps): void {
         ids: listOf(query, 'ids'),
         eccn: query['eccn'] as string | undefined,
         taxCode: query['taxCode'] as string | undefined,
+        partNumber: query['partNumber'] as string | undefined,
+        hsCode: query['hsCode'] as string | undefined,
+        skuGroupId: query['skuGroupId'] as string | undefined,
         createdTime: timeRangeOf(query, 'createdTime'),
         updatedTime: timeRangeOf(query, 'updatedTime'),
       },

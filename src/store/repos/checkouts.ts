@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { assert } from '../../lib/assert.js';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { paginate } from '../paging.js';
+import { jsonArrayHas, paginate } from '../paging.js';
 import type {
   CheckoutData,
   CheckoutItemRecord,
@@ -250,6 +250,16 @@ export class CheckoutsRepo extends Repo {
       .where('account_id', '=', accountId)
       .where('state', '!=', 'ordered');
     q = whereShared(q, filters);
+    if (filters.subscriptionId)
+      q = q.where(
+        jsonArrayHas(
+          this.dialect,
+          'checkouts.items',
+          [],
+          ['data', 'subscriptionInfo', 'subscriptionId'],
+          filters.subscriptionId,
+        ),
+      );
     const result = await paginate<Selectable<CheckoutsTable>>(q, page, (id) =>
       this.seqOf('checkouts', accountId, id),
     );

@@ -78,6 +78,9 @@ export interface SharedFilters {
   browserIp?: string | undefined;
   createdTime?: TimeRange | undefined;
   updatedTime?: TimeRange | undefined;
+  /** an item's subscriptionInfo.subscriptionId (applied by each repository: items live in JSON) */
+  subscriptionId?: string | undefined;
+  totalAmountMinor?: TimeRange | undefined;
 }
 
 const EXACT_FILTERS = [
@@ -104,5 +107,6 @@ export function whereShared<Q extends SelectQueryBuilder<any, any, any>>(
     if (value !== undefined) q = q.where(column, '=', value) as Q;
   }
   q = whereTimeRange(q, 'created_at', filters.createdTime) as Q;
+  q = whereTimeRange(q, 'total_amount_minor', filters.totalAmountMinor) as Q;
   return whereTimeRange(q, 'updated_at', filters.updatedTime) as Q;
 }

@@ -2,7 +2,7 @@ import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { Order } from '../../domain/order/model.js';
 import { assert } from '../../lib/assert.js';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereTimeRange } from '../paging.js';
+import { jsonArrayHas, jsonText, paginate, whereIsoRange } from '../paging.js';
 import type { CheckoutData, OrderRecord, Page, PageQuery, TimeRange } from '../records.js';
 import type { Database, OrderPartKind, OrdersTable } from '../schema.js';
 import { chunks, eachAccountBatch, placeholders, type ReadOptions, Repo } from './base.js';
@@ -52,7 +52,10 @@ export interface OrderFilters extends SharedFilters {
   fraudState?: string | undefined;
   checkoutId?: string | undefined;
   skuId?: string | undefined;
-  totalAmountMinor?: TimeRange | undefined;
+  /** DR's state-time filters (`accepted[gte]=…`): stateTransitions, by state */
+  stateTimes?: Record<string, TimeRange> | undefined;
+  /** `fraudStateTransitions.passed[gte]=…` */
+  fraudStateTimes?: Record<string, TimeRange> | undefined;
 }
 
 const PART_COLUMNS = [
@@ -355,7 +358,20 @@ export class OrdersRepo extends Repo {
         ),
       );
     }
-    q = whereTimeRange(q, 'total_amount_minor', filters.totalAmountMinor);
+    for (const [state, range] of Object.entries(filters.stateTimes ?? {}))
+      q = whereIsoRange(q, jsonText(this.dialect, 'state_transitions', [state]), range) as typeof q;
+    for (const [state, range] of Object.entries(filters.fraudStateTimes ?? {}))
+      q = whereIsoRange(q, jsonText(this.dialect, 'fraud_state_transitions', [state]), range) as typeof q;
+    if (filters.subscriptionId)
+      q = q.where(
+        jsonArrayHas(
+          this.dialect,
+          'orders.document',
+          ['items'],
+          ['data', 'subscriptionInfo', 'subscriptionId'],
+          filters.subscriptionId,
+        ),
+      );
     const result = await paginate<Selectable<OrdersTable>>(q, page, (id) =>
       this.seqOf('orders', accountId, id),
     );

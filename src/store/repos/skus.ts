@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereIn, whereTimeRange } from '../paging.js';
+import { jsonText, paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { Page, PageQuery, SkuRecord, TimeRange } from '../records.js';
 import type { SkusTable } from '../schema.js';
 import { Repo } from './base.js';
@@ -23,6 +23,9 @@ export interface SkuFilters {
   ids?: readonly string[] | undefined;
   eccn?: string | undefined;
   taxCode?: string | undefined;
+  partNumber?: string | undefined;
+  hsCode?: string | undefined;
+  skuGroupId?: string | undefined;
   createdTime?: TimeRange | undefined;
   updatedTime?: TimeRange | undefined;
 }
@@ -100,6 +103,11 @@ export class SkusRepo extends Repo {
     q = whereIn(q, 'id', filters.ids);
     if (filters.eccn) q = q.where('eccn', '=', filters.eccn);
     if (filters.taxCode) q = q.where('tax_code', '=', filters.taxCode);
+    // attributes kept in the SKU's JSON data: a scan of the account's SKUs, fine at catalogue sizes
+    for (const key of ['partNumber', 'hsCode', 'skuGroupId'] as const) {
+      const value = filters[key];
+      if (value !== undefined) q = q.where(jsonText(this.dialect, 'data', [key]), '=', value);
+    }
     q = whereTimeRange(q, 'created_at', filters.createdTime);
     q = whereTimeRange(q, 'updated_at', filters.updatedTime);
     const result = await paginate<Selectable<SkusTable>>(q, page, (id) => this.seqOf('skus', accountId, id));
