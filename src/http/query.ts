@@ -2,6 +2,7 @@ import { invalidParameter } from '../domain/errors.js';
 import { parseIsoTime } from '../lib/time.js';
 import { IDS_FILTER_MAX, PAGE_LIMIT_DEFAULT } from '../limits.js';
 import { parseAmount, requireCurrency } from '../services/input.js';
+import type { MajorRange } from '../store/paging.js';
 import type { PageQuery, TimeRange } from '../store/records.js';
 import type { SharedFilters } from '../store/repos/lines.js';
 
@@ -86,15 +87,30 @@ export function numberRangeOf(
   return any ? range : undefined;
 }
 
-/** A filter DR defines that Tributary does not apply yet: refused rather than silently ignored. */
-export function notSupported(name: string): never {
-  throw invalidParameter(name, `Tributary does not support filtering by '${name}' yet.`);
-}
-
-export function rejectUnsupported(query: Query, names: readonly string[]): void {
-  for (const name of names) {
-    if (Object.keys(query).some((key) => key === name || key.startsWith(`${name}[`))) notSupported(name);
+/** An amount range in major units (`amount[gte]=10.5`, `amount=10`), read at each row's currency. */
+export function majorRangeOf(query: Query, name: string): MajorRange | undefined {
+  const range: MajorRange = {};
+  let any = false;
+  for (const suffix of ['gt', 'gte', 'lt', 'lte', 'eq', ''] as const) {
+    const key = suffix ? `${name}[${suffix}]` : name;
+    const value = query[key];
+    if (value === undefined) continue;
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && value.trim() !== ''
+          ? Number(value)
+          : Number.NaN;
+    // at most what an amount can be (MAX_SAFE_INTEGER minor units at 4 decimals)
+    if (!Number.isFinite(n) || n < 0 || n > 1e11)
+      throw invalidParameter(key, `'${key}' must be an amount, such as 10.50.`);
+    any = true;
+    if (suffix === 'eq' || suffix === '') {
+      range.gte = n;
+      range.lte = n;
+    } else range[suffix] = n;
   }
+  return any ? range : undefined;
 }
 
 /** DR's filters common to checkouts and orders, read from a list query. */

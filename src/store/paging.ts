@@ -118,3 +118,49 @@ export function whereIsoRange(
   if (range.lte !== undefined) q = q.where(expression, '<=', isoSecond(Math.floor(range.lte / 1000)));
   return q;
 }
+
+/** An amount range in major units as a request gives it (`amount[gte]=10.5`). */
+export interface MajorRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+/**
+ * `minor` at `exponent` decimals, rounded the way a bound keeps its meaning over whole minor
+ * units: up for `>=` and `<`, down for `>` and `<=`.
+ */
+function minorBound(major: number, exponent: number, up: boolean): number {
+  const scaled = major * 10 ** exponent;
+  const nearest = Math.round(scaled);
+  if (Math.abs(scaled - nearest) < 1e-6) return nearest;
+  return up ? Math.ceil(scaled) : Math.floor(scaled);
+}
+
+/**
+ * A range in major units over a column of minor units whose currency is in `currencyColumn`:
+ * each row's bound is read at its own currency's decimals (JPY 0, USD 2, KWD 3).
+ */
+export function whereMajorRange(
+  query: AnySelect,
+  minorColumn: string,
+  currencyColumn: string,
+  range: MajorRange | undefined,
+  exponents: { 0: readonly string[]; 3: readonly string[]; 4: readonly string[] },
+): AnySelect {
+  if (!range) return query;
+  let q = query;
+  const bound = (major: number, up: boolean) =>
+    // the bounds are whole numbers of minor units, written as literals (PostgreSQL cannot type
+    // parameters inside CASE)
+    sql<number>`CASE WHEN ${sql.ref(currencyColumn)} IN (${sql.join(exponents[0])}) THEN ${sql.lit(minorBound(major, 0, up))}
+      WHEN ${sql.ref(currencyColumn)} IN (${sql.join(exponents[3])}) THEN ${sql.lit(minorBound(major, 3, up))}
+      WHEN ${sql.ref(currencyColumn)} IN (${sql.join(exponents[4])}) THEN ${sql.lit(minorBound(major, 4, up))}
+      ELSE ${sql.lit(minorBound(major, 2, up))} END`;
+  if (range.gt !== undefined) q = q.where(minorColumn, '>', bound(range.gt, false));
+  if (range.gte !== undefined) q = q.where(minorColumn, '>=', bound(range.gte, true));
+  if (range.lt !== undefined) q = q.where(minorColumn, '<', bound(range.lt, true));
+  if (range.lte !== undefined) q = q.where(minorColumn, '<=', bound(range.lte, false));
+  return q;
+}

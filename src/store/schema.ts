@@ -162,6 +162,8 @@ export interface CheckoutSourcesTable {
 
 export interface OrdersTable extends TotalsColumns {
   seq: Generated<number>;
+  /** what completed refunds returned (migration 11): the refundedAmount filter */
+  refunded_minor: number;
   account_id: string;
   id: string;
   checkout_id: string;
@@ -219,6 +221,10 @@ export interface OrderPartsTable {
   /** fulfillments */
   tracking_company: string | null;
   tracking_number: string | null;
+  /** refunds (migration 11): amount, what completed, and the order's currency, for the list's filters */
+  amount_minor: number | null;
+  refunded_minor: number | null;
+  currency: string | null;
   created_at: number;
 }
 
@@ -229,6 +235,7 @@ export type OrderPartKind =
   | 'fulfillment'
   | 'fulfillment_item'
   | 'refund'
+  | 'refund_item'
   | 'return'
   | 'return_item';
 

@@ -114,6 +114,30 @@ for (const kind of storeKinds()) {
             refunds.data.map((r) => r.refund.id),
             [refund.id],
           );
+          // migration 11 put the refund's amounts on its index row, and the order's refunded total
+          const refunded =
+            made.operations
+              .filter((o) => o.refundId === refund.id && o.state === 'complete')
+              .reduce((sum, o) => sum + o.amountMinor, 0) / 100;
+          assert.ok(refunded > 0, 'the refund settled before the migration');
+          const byAmount = await store.read((tx) =>
+            tx.refunds.list(
+              accountId,
+              { amount: { gte: 3, lte: 3 }, refundedAmount: { gte: refunded, lte: refunded } },
+              { limit: 10 },
+            ),
+          );
+          assert.deepEqual(
+            byAmount.data.map((r) => r.refund.id),
+            [refund.id],
+          );
+          const byRefunded = await store.read((tx) =>
+            tx.orders.list(accountId, { refundedAmount: { gte: refunded, lte: refunded } }, { limit: 10 }),
+          );
+          assert.deepEqual(
+            byRefunded.data.map((o) => o.order.id),
+            [made.order.id],
+          );
           const orders = await store.read((tx) =>
             tx.orders.list(accountId, { skuId: 'shoe' }, { limit: 10 }),
           );

@@ -230,3 +230,8 @@ export function currencyExponent(code: string): number {
   if (exponent === undefined) throw new RangeError(`unknown currency ${code}`);
   return exponent;
 }
+
+/** The known currencies whose exponent is `exponent` (0, 3 and 4; every other known one is 2). */
+export function currenciesWithExponent(exponent: 0 | 3 | 4): readonly string[] {
+  return exponent === 0 ? EXPONENT_0 : exponent === 3 ? EXPONENT_3 : EXPONENT_4;
+}

@@ -6,7 +6,7 @@ import type { Deps } from '../../services/context.js';
 import { createOrder, getCharge, getOrder, listOrders, updateOrder } from '../../services/orders.js';
 import { chargeToWire, orderToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
-import { pageOf, rejectUnsupported, sharedFiltersOf, timeRangeOf } from '../query.js';
+import { majorRangeOf, pageOf, sharedFiltersOf, timeRangeOf } from '../query.js';
 import { OrderCreate, OrderUpdate } from '../schemas/checkout.js';
 import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
 
@@ -65,8 +65,6 @@ export function orderRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/orders', { schema: { querystring: OrderListQuery } }, async (request) => {
     const query = request.query as Record<string, unknown>;
-    // refundedAmount is the ledger's, not a stored column: not filterable yet
-    rejectUnsupported(query, ['refundedAmount']);
     const state = query['state'] as string | undefined;
     if (state !== undefined && !ORDER_STATES.includes(state)) {
       throw invalidParameter('state', `'state' must be one of: ${ORDER_STATES.join(', ')}.`);
@@ -88,6 +86,7 @@ export function orderRoutes(app: FastifyInstance, deps: Deps): void {
         checkoutId: query['checkoutId'] as string | undefined,
         skuId: query['skuId'] as string | undefined,
         stateTimes: ranges(STATE_TIME_FILTERS),
+        refundedAmount: majorRangeOf(query, 'refundedAmount'),
         fraudStateTimes: ranges(FRAUD_TIME_FILTERS, 'fraudStateTransitions.'),
       },
       pageOf(query),

@@ -4,7 +4,7 @@ import type { Deps } from '../../services/context.js';
 import { createRefund, getRefund, listRefunds, updateRefund } from '../../services/refunds.js';
 import { refundToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
-import { listOf, pageOf, rejectUnsupported, timeRangeOf } from '../query.js';
+import { listOf, majorRangeOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
 import { RefundCreate, RefundUpdate } from '../schemas/refund.js';
 
@@ -46,7 +46,6 @@ export function refundRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/refunds', { schema: { querystring: RefundListQuery } }, async (request) => {
     const query = request.query as Record<string, unknown>;
-    rejectUnsupported(query, ['skuId', 'refundedAmount', 'amount']);
     const page = await listRefunds(
       deps,
       callerOf(request),
@@ -57,6 +56,9 @@ export function refundRoutes(app: FastifyInstance, deps: Deps): void {
         reason: query['reason'] as string | undefined,
         failureReason: query['failureReason'] as string | undefined,
         createdTime: timeRangeOf(query, 'createdTime'),
+        skuId: query['skuId'] as string | undefined,
+        amount: majorRangeOf(query, 'amount'),
+        refundedAmount: majorRangeOf(query, 'refundedAmount'),
       },
       pageOf(query),
     );

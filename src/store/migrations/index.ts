@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { moveCheckoutsIntoDocuments } from './checkout-documents.js';
 import { moveOrdersIntoDocuments } from './order-documents.js';
+import { indexRefundAmounts } from './refund-amounts.js';
 
 /**
  * Forward-only migrations, one list for both stores. Each statement is written once with
@@ -520,6 +521,17 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE checkouts ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]'",
     ],
     run: moveCheckoutsIntoDocuments,
+  },
+  {
+    version: 11,
+    name: "refund amounts on the orders' and refunds' rows, and refund items by SKU, for the list filters",
+    statements: [
+      'ALTER TABLE orders ADD COLUMN refunded_minor {big} NOT NULL DEFAULT 0',
+      'ALTER TABLE order_parts ADD COLUMN amount_minor {big}',
+      'ALTER TABLE order_parts ADD COLUMN refunded_minor {big}',
+      'ALTER TABLE order_parts ADD COLUMN currency TEXT',
+    ],
+    run: indexRefundAmounts,
   },
 ];
 

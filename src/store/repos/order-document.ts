@@ -82,7 +82,13 @@ export function newPartRows(next: Order, before: Order | undefined): OrderPartRo
   }
   const rows: OrderPartRow[] = [];
   const row = (kind: OrderPartKind, id: string, createdAt: number, columns: Partial<OrderPartRow> = {}) => {
-    if (kind !== 'fulfillment_item' && kind !== 'return_item' && known.has(`${kind}:${id}`)) return false;
+    if (
+      kind !== 'fulfillment_item' &&
+      kind !== 'return_item' &&
+      kind !== 'refund_item' &&
+      known.has(`${kind}:${id}`)
+    )
+      return false;
     rows.push({
       account_id: accountId,
       kind,
@@ -95,6 +101,9 @@ export function newPartRows(next: Order, before: Order | undefined): OrderPartRo
       failure_reason: null,
       tracking_company: null,
       tracking_number: null,
+      amount_minor: null,
+      refunded_minor: null,
+      currency: null,
       created_at: createdAt,
       ...columns,
     });
@@ -109,7 +118,16 @@ export function newPartRows(next: Order, before: Order | undefined): OrderPartRo
       row('fulfillment_item', `${f.id}/${position}`, f.createdAt, { parent_id: f.id, sku_id: item.skuId });
     });
   }
-  for (const refund of next.refunds) row('refund', refund.id, refund.createdAt, refundColumns(refund));
+  for (const refund of next.refunds) {
+    if (!row('refund', refund.id, refund.createdAt, refundColumns(refund, next))) continue;
+    refund.items.forEach((entry, position) => {
+      if (entry.skuId)
+        row('refund_item', `${refund.id}/${position}`, refund.createdAt, {
+          parent_id: refund.id,
+          sku_id: entry.skuId,
+        });
+    });
+  }
   for (const ret of next.returns) {
     if (!row('return', ret.id, ret.createdAt, returnColumns(ret))) continue;
     ret.items.forEach((item, position) => {
@@ -124,10 +142,23 @@ export const fulfillmentColumns = (f: FulfillmentRecord) => ({
   tracking_number: f.trackingNumber,
 });
 
-export const refundColumns = (r: RefundRecord) => ({
+type Settled = readonly Pick<OperationRecord, 'kind' | 'state' | 'amountMinor' | 'refundId'>[];
+
+/** What completed refunds of the order returned (its refundedAmount). */
+export const refundedMinorOf = (operations: Settled): number =>
+  operations.reduce((s, o) => (o.kind === 'refund' && o.state === 'complete' ? s + o.amountMinor : s), 0);
+
+/** What one refund's completed charge refunds returned. */
+export const refundedMinorOfRefund = (operations: Settled, refundId: string): number =>
+  refundedMinorOf(operations.filter((o) => o.refundId === refundId));
+
+export const refundColumns = (r: RefundRecord, order: Pick<Order, 'operations' | 'order'>) => ({
   state: r.state,
   reason: r.reason,
   failure_reason: r.failureReason,
+  amount_minor: r.amountMinor,
+  refunded_minor: refundedMinorOfRefund(order.operations, r.id),
+  currency: order.order.currency,
 });
 
 export const returnColumns = (r: ReturnRecord) => ({ state: r.state, reason: r.reason });

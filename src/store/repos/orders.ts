@@ -1,8 +1,16 @@
 import type { Selectable, SelectQueryBuilder } from 'kysely';
+import { currenciesWithExponent } from '../../domain/money/currency.js';
 import type { Order } from '../../domain/order/model.js';
 import { assert } from '../../lib/assert.js';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { jsonArrayHas, jsonText, paginate, whereIsoRange } from '../paging.js';
+import {
+  jsonArrayHas,
+  jsonText,
+  type MajorRange,
+  paginate,
+  whereIsoRange,
+  whereMajorRange,
+} from '../paging.js';
 import type { CheckoutData, OrderRecord, Page, PageQuery, TimeRange } from '../records.js';
 import type { Database, OrderPartKind, OrdersTable } from '../schema.js';
 import { chunks, eachAccountBatch, placeholders, type ReadOptions, Repo } from './base.js';
@@ -14,6 +22,8 @@ import {
   newPartRows,
   type OrderPartRow,
   refundColumns,
+  refundedMinorOf,
+  refundedMinorOfRefund,
   returnColumns,
 } from './order-document.js';
 
@@ -56,7 +66,14 @@ export interface OrderFilters extends SharedFilters {
   stateTimes?: Record<string, TimeRange> | undefined;
   /** `fraudStateTransitions.passed[gte]=…` */
   fraudStateTimes?: Record<string, TimeRange> | undefined;
+  refundedAmount?: MajorRange | undefined;
 }
+
+const EXPONENTS = {
+  0: currenciesWithExponent(0),
+  3: currenciesWithExponent(3),
+  4: currenciesWithExponent(4),
+};
 
 const PART_COLUMNS = [
   'account_id',
@@ -70,6 +87,9 @@ const PART_COLUMNS = [
   'failure_reason',
   'tracking_company',
   'tracking_number',
+  'amount_minor',
+  'refunded_minor',
+  'currency',
   'created_at',
 ] as const satisfies readonly (keyof OrderPartRow)[];
 
@@ -234,6 +254,7 @@ export class OrdersRepo extends Repo {
         created_at: order.createdAt,
         updated_at: order.updatedAt,
         document: documentOf(aggregate),
+        refunded_minor: refundedMinorOf(aggregate.operations),
         version: 1,
       })
       .execute();
@@ -262,6 +283,7 @@ export class OrdersRepo extends Repo {
       metadata: toJsonOrNull(n.metadata),
       request_to_be_forgotten: flag(n.requestToBeForgotten),
       updated_at: n.updatedAt,
+      refunded_minor: refundedMinorOf(next.operations),
       document: documentOf(next, partless.get(b)),
       version: version + 1,
     };
@@ -292,8 +314,14 @@ export class OrdersRepo extends Repo {
     const refunds = new Map(before.refunds.map((r) => [r.id, r]));
     for (const refund of next.refunds) {
       const was = refunds.get(refund.id);
-      if (was && (was.state !== refund.state || was.failureReason !== refund.failureReason))
-        await this.updatePart(n.accountId, 'refund', refund.id, refundColumns(refund));
+      if (
+        was &&
+        (was.state !== refund.state ||
+          was.failureReason !== refund.failureReason ||
+          refundedMinorOfRefund(before.operations, refund.id) !==
+            refundedMinorOfRefund(next.operations, refund.id))
+      )
+        await this.updatePart(n.accountId, 'refund', refund.id, refundColumns(refund, next));
     }
     const returns = new Map(before.returns.map((r) => [r.id, r]));
     for (const ret of next.returns) {
@@ -362,6 +390,7 @@ export class OrdersRepo extends Repo {
       q = whereIsoRange(q, jsonText(this.dialect, 'state_transitions', [state]), range) as typeof q;
     for (const [state, range] of Object.entries(filters.fraudStateTimes ?? {}))
       q = whereIsoRange(q, jsonText(this.dialect, 'fraud_state_transitions', [state]), range) as typeof q;
+    q = whereMajorRange(q, 'refunded_minor', 'currency', filters.refundedAmount, EXPONENTS) as typeof q;
     if (filters.subscriptionId)
       q = q.where(
         jsonArrayHas(

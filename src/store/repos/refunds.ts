@@ -1,5 +1,6 @@
+import { currenciesWithExponent } from '../../domain/money/currency.js';
 import type { Order } from '../../domain/order/model.js';
-import { whereIn, whereTimeRange } from '../paging.js';
+import { type MajorRange, whereIn, whereMajorRange, whereTimeRange } from '../paging.js';
 import type { Page, PageQuery, RefundRecord, TimeRange } from '../records.js';
 import { type ReadOptions, Repo } from './base.js';
 import type { OrdersRepo } from './orders.js';
@@ -11,7 +12,16 @@ export interface RefundFilters {
   reason?: string | undefined;
   failureReason?: string | undefined;
   createdTime?: TimeRange | undefined;
+  skuId?: string | undefined;
+  amount?: MajorRange | undefined;
+  refundedAmount?: MajorRange | undefined;
 }
+
+const EXPONENTS = {
+  0: currenciesWithExponent(0),
+  3: currenciesWithExponent(3),
+  4: currenciesWithExponent(4),
+};
 
 /** Refunds live in their order's document; order_parts leads to them and lists them. */
 export class RefundsRepo extends Repo {
@@ -47,6 +57,28 @@ export class RefundsRepo extends Repo {
         if (filters.state) q = q.where('state', '=', filters.state);
         if (filters.reason) q = q.where('reason', '=', filters.reason);
         if (filters.failureReason) q = q.where('failure_reason', '=', filters.failureReason);
+        q = whereMajorRange(q, 'amount_minor', 'currency', filters.amount, EXPONENTS) as typeof query;
+        q = whereMajorRange(
+          q,
+          'refunded_minor',
+          'currency',
+          filters.refundedAmount,
+          EXPONENTS,
+        ) as typeof query;
+        const skuId = filters.skuId;
+        if (skuId) {
+          q = q.where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('order_parts as ri')
+                .select('ri.id')
+                .where('ri.account_id', '=', accountId)
+                .where('ri.kind', '=', 'refund_item')
+                .where('ri.sku_id', '=', skuId)
+                .whereRef('ri.parent_id', '=', 'order_parts.id'),
+            ),
+          );
+        }
         return whereTimeRange(q, 'created_at', filters.createdTime) as typeof query;
       },
       page,
