@@ -16,6 +16,9 @@ export const EVENT_TYPES = [
   'order.refunded',
   'order.updated',
   'order.chargeback',
+  // disputes (returns-and-refunds-1/disputes-and-chargebacks.md)
+  'order.dispute',
+  'order.dispute.resolved',
   // charges (order-management/orders/payment-charges)
   'order.charge.capturable',
   'order.charge.processing',

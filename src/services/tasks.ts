@@ -1,4 +1,4 @@
-import { decideChargeback } from '../domain/order/commands.js';
+import { decideChargeback } from '../domain/order/dispute.js';
 import type { Decision } from '../domain/order/plan.js';
 import { decideReview } from '../domain/order/review.js';
 import { decideSettlement, type SettlementOutcome } from '../domain/order/settle.js';

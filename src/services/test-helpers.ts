@@ -1,5 +1,6 @@
 import { invalidParameter, notFound } from '../domain/errors.js';
 import { decideAuthorizationExpiry, decideReauthorizationRefusal } from '../domain/order/commands.js';
+import { type DisputeOutcome, decideDisputeOpen, decideDisputeResolution } from '../domain/order/dispute.js';
 import type { Decision } from '../domain/order/plan.js';
 import { decideCaptureFailure } from '../domain/order/settle.js';
 import { accountNow } from '../lib/clock.js';
@@ -7,6 +8,7 @@ import { newUuid } from '../lib/ids.js';
 import type { AccountRecord, ChargeRecord, OperationRecord } from '../store/records.js';
 import type { OrderView } from '../wire/order.js';
 import type { Caller, Deps } from './context.js';
+import { parseAmount } from './input.js';
 import { advanceClock, onOrder } from './tasks.js';
 
 /**
@@ -96,5 +98,35 @@ export const failCapture = (deps: Deps, caller: Caller, id: string) =>
 export async function resetAccount(deps: Deps, caller: Caller): Promise<void> {
   await deps.store.transaction(async (tx) => {
     await tx.accounts.wipe(caller.account.id);
+  });
+}
+
+/**
+ * A dispute on an order: opened (the order goes to `dispute`), then resolved won or lost (a lost
+ * one charges `amount` back, everything refundable by default), as DR's chargeback team would.
+ */
+export async function disputeOrder(
+  deps: Deps,
+  caller: Caller,
+  orderId: string,
+  resolution?: { outcome: DisputeOutcome; amount?: number | undefined },
+): Promise<OrderView> {
+  const at = accountNow(deps.clock, caller.account.clockOffsetMs);
+  const accountId = caller.account.id;
+  return deps.store.transaction(async (tx) => {
+    const order = await tx.orders.get(accountId, orderId);
+    if (!order) throw notFound('id', `Order '${orderId}' not found.`);
+    const amountMinor =
+      resolution?.amount === undefined
+        ? null
+        : parseAmount(resolution.amount, order.order.currency, 'amount', true);
+    const decision = await onOrder(tx, deps, accountId, orderId, (view) =>
+      resolution
+        ? decideDisputeResolution(view, resolution.outcome, amountMinor, { now: at, uuid: newUuid })
+        : decideDisputeOpen(view, { now: at, uuid: newUuid }),
+    );
+    if (!decision.ok || !decision.view)
+      throw decision.ok ? new Error('the plan was persisted') : decision.error;
+    return decision.view;
   });
 }

@@ -6,6 +6,11 @@ import { parseRate } from '../../src/domain/money/rate.js';
 import { decideAuthorizationExpiry, decideReauthorizationRefusal } from '../../src/domain/order/commands.js';
 import { decideOrderCreation } from '../../src/domain/order/create.js';
 import {
+  decideChargeback,
+  decideDisputeOpen,
+  decideDisputeResolution,
+} from '../../src/domain/order/dispute.js';
+import {
   decideFulfillment,
   type ReauthorizationAnswer,
   type RiskPolicy,
@@ -35,6 +40,7 @@ import { decideSettlement } from '../../src/domain/order/settle.js';
  *   refund items=0:q1 | 0:q2:p50 | 0:a3.00 | 0:t=shipping | 0:t=fees:p50   (q quantity, p percent, a amount)
  *   return 0:2,1:1                          a return of units of items (item:quantity)
  *   accept [n] [0:1,…]                      accepts the n-th return (default the last) whole, or those units
+ *   dispute | resolve won | resolve lost [amount=…] | chargeback   a dispute, and how it ends
  *   expire [charge]   refuse [charge]   advance <seconds>   review accept|block
  *   policy averse|tolerant   reauth granted|refused
  * Expectations: `ok`, an error `409 code parameter`, and/or `key=value` checks:
@@ -231,6 +237,19 @@ export class World {
         if (!error) this.lastRefund = this.order.refunds.at(-1)?.amountMinor;
         return error;
       }
+      case 'dispute':
+        return this.apply(decideDisputeOpen(this.order, this.ctx()));
+      case 'resolve':
+        return this.apply(
+          decideDisputeResolution(
+            this.order,
+            args[0] === 'lost' ? 'lost' : 'won',
+            opt('amount') ? money(opt('amount') as string) : null,
+            this.ctx(),
+          ),
+        );
+      case 'chargeback':
+        return this.apply(decideChargeback(this.order, this.ctx()));
       case 'return': {
         const units = (args[0] ?? '').split(',').map((part) => part.split(':').map(Number));
         return this.apply(

@@ -193,6 +193,18 @@ for (const kind of storeKinds()) {
         (e) => e.data.object.id === order.id,
       );
       assert.equal(chargeback.data.object.state, 'complete');
+      // the same path as a dispute lost at once: the captured money charged back through the
+      // ledger, and the order resumes (disputes-and-chargebacks.md)
+      const after = (await t.api.get(`/orders/${order.id}`)).body;
+      assert.equal(after.state, 'complete');
+      assert.equal(after.refundedAmount, after.capturedAmount);
+      assert.equal(after.availableToRefundAmount, 0);
+      for (const type of ['order.dispute', 'order.dispute.resolved'])
+        assert.equal(
+          (await eventsOf(t.api, type)).filter((e) => e.data.object.id === order.id).length,
+          1,
+          type,
+        );
     });
 
     it('expired, refused, averse: 409 payment_authorization_failed, order.charge.reauth.failed, nothing captured', async () => {

@@ -21,6 +21,7 @@ const BODIES: Record<string, unknown> = {
   'POST /webhooks/{id}/redeliver-failed': { since: '2020-01-01T00:00:00Z' },
   'POST /events/{id}/redeliver': {},
   'POST /returns/{id}': { state: 'accepted' },
+  'POST /test-helpers/orders/{id}/dispute/resolve': { outcome: 'won' },
 };
 
 /** PUT /skus/{id} is an upsert: with another key it makes that account's own SKU (checked below). */

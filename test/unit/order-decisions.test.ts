@@ -332,3 +332,43 @@ describe('order decisions: returns (returns-and-refunds-1/returns/creating-a-ret
       accept              → return0=accepted/1/1
     `));
 });
+
+describe('order decisions: disputes (returns-and-refunds-1/disputes-and-chargebacks.md)', () => {
+  it('a dispute holds the order; won, it resumes with its money untouched', () =>
+    runTable(`
+      order 1000x2 rate=0.1
+      fulfil 0:1
+      settle              → order=accepted available=11.00
+      dispute             → order=dispute events=order.dispute
+      fulfil 0:1          → 409 order_not_submitted orderId
+      refund amount=1.00  → 400 invalid_parameter order
+      return 0:1          → 409 invalid_parameter order
+      dispute             → 409 order_not_submitted orderId
+      resolve won         → order=accepted available=11.00 refunded=0.00 events=order.dispute.resolved
+      resolve won         → 409 order_not_submitted orderId
+      fulfil 0:1          → order=fulfilled
+    `));
+
+  it('lost: everything refundable charged back at once, primary charge first; lost in part', () =>
+    runTable(`
+      order 1000x2 rate=0.1 credit=500   → total=22.00
+      fulfil 0:2
+      settle              → order=complete available=22.00
+      refund amount=2.00
+      settle
+      dispute
+      resolve lost amount=30.00 → 400 invalid_parameter amount
+      resolve won amount=1.00   → 400 invalid_parameter amount
+      resolve lost amount=15.00 → order=complete refunded=17.00 available=5.00 events=order.charge.refund.complete,order.chargeback,order.dispute.resolved
+      dispute
+      resolve lost        → order=complete refunded=22.00 available=0.00
+    `));
+
+  it('the late-presentment chargeback is a dispute opened and lost at once', () =>
+    runTable(`
+      order 1000x1 rate=0.1
+      fulfil 0:1
+      settle              → order=complete
+      chargeback          → order=complete refunded=11.00 available=0.00 events=order.dispute,order.charge.refund.complete,order.chargeback,order.dispute.resolved
+    `));
+});

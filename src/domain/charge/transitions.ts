@@ -78,8 +78,9 @@ function operationMachine(
     name: `charge ${kind}`,
     states: OPERATION_STATES,
     commands: OPERATION_COMMANDS,
-    // a fraud block cancels at once: the cancel is created complete
-    initial: kind === 'cancel' ? ['pending', 'complete'] : ['pending'],
+    // a fraud block cancels at once, and a lost dispute charges back at once: that cancel and that
+    // refund are created complete
+    initial: kind === 'capture' ? ['pending'] : ['pending', 'complete'],
     created: { emits: events },
     conflictCode: () => 'restricted_update',
     table: {

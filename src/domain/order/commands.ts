@@ -4,7 +4,7 @@ import { Draft, decided } from './draft.js';
 import type { Order } from './model.js';
 import type { Context, Decision } from './plan.js';
 
-/** The smaller commands on an order: its own attributes, a chargeback, the test helpers. */
+/** The smaller commands on an order: its own attributes and the test helpers. */
 
 export interface OrderChanges {
   upstreamId?: string | null | undefined;
@@ -25,15 +25,6 @@ export function decideOrderUpdate(order: Order, changes: OrderChanges, ctx: Cont
       updatedAt: ctx.now,
     };
     draft.moveOrder('update', current.state);
-    return draft.plan();
-  });
-}
-
-/** A late-presentment chargeback arrives (the 4000 0072 0000 0401 card). */
-export function decideChargeback(order: Order, ctx: Context): Decision {
-  return decided(() => {
-    const draft = new Draft(order, ctx);
-    draft.moveOrder('chargeback', order.order.state);
     return draft.plan();
   });
 }

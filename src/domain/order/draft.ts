@@ -10,6 +10,7 @@ import { chargeLedger, chargeState } from './ledger.js';
 import type {
   AuthorizationRecord,
   ChargeRecord,
+  DisputeRecord,
   FraudState,
   FulfillmentRecord,
   OperationRecord,
@@ -34,6 +35,7 @@ export class Draft {
   fulfillments: FulfillmentRecord[];
   refunds: RefundRecord[];
   returns: ReturnRecord[];
+  dispute: DisputeRecord | undefined;
   readonly events: PlannedEvent[] = [];
   readonly tasks: PlannedTask[] = [];
   readonly submit: string[] = [];
@@ -51,6 +53,7 @@ export class Draft {
     this.fulfillments = [...start.fulfillments];
     this.refunds = [...start.refunds];
     this.returns = [...start.returns];
+    this.dispute = start.dispute;
     this.legacy = start.legacy === true;
   }
 
@@ -67,6 +70,7 @@ export class Draft {
       fulfillments: this.fulfillments,
       refunds: this.refunds,
       returns: this.returns,
+      ...(this.dispute ? { dispute: this.dispute } : {}),
       ...(this.legacy ? { legacy: true } : {}),
     };
   }
@@ -159,8 +163,11 @@ export class Draft {
       this.order = {
         ...current,
         state: to,
+        // resuming after a dispute keeps the time the order first reached that state (DR's example)
         stateTransitions:
-          to === current.state ? current.stateTransitions : { ...current.stateTransitions, [to]: stamp },
+          to === current.state || (command === 'dispute.resolve' && current.stateTransitions[to])
+            ? current.stateTransitions
+            : { ...current.stateTransitions, [to]: stamp },
         fraudState: fraud ?? current.fraudState,
         fraudStateTransitions: fraud
           ? { ...current.fraudStateTransitions, [fraud]: stamp }

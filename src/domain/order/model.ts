@@ -18,8 +18,15 @@ export interface Order {
   fulfillments: readonly FulfillmentRecord[];
   refunds: readonly RefundRecord[];
   returns: readonly ReturnRecord[];
+  /** an open dispute: the state the order resumes when it is resolved */
+  dispute?: DisputeRecord | undefined;
   /** some operations were written before the ledger kept their parts (domain/order/legacy.ts) */
   legacy?: boolean | undefined;
+}
+
+export interface DisputeRecord {
+  from: OrderState;
+  openedAt: number;
 }
 
 export type FraudState = 'blocked' | 'review_opened' | 'passed';

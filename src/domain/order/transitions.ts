@@ -26,12 +26,15 @@ export const ORDER_COMMANDS = [
   'reauthorization.refuse',
   'settle',
   'refund',
+  'dispute.open',
   'chargeback',
+  'dispute.resolve',
 ] as const;
 export type OrderCommand = (typeof ORDER_COMMANDS)[number];
 
 const update = <S extends OrderState>(state: S) => ({ to: [state], event: 'order.updated' as const });
 const stay = <S extends OrderState>(state: S) => ({ to: [state] });
+const openDispute = { to: ['dispute' as const], emits: { dispute: 'order.dispute' as const } };
 
 export const ORDER_MACHINE: Machine<OrderState, OrderCommand> = {
   name: 'order',
@@ -42,8 +45,8 @@ export const ORDER_MACHINE: Machine<OrderState, OrderCommand> = {
     event: 'order.created',
     emits: { accepted: 'order.accepted', in_review: 'order.review_opened' },
   },
-  // pending_payment: asynchronous payment methods; dispute: disputes (not produced yet)
-  external: ['pending_payment', 'dispute'],
+  // pending_payment: asynchronous payment methods (not produced yet)
+  external: ['pending_payment'],
   conflictCode: (state) =>
     state === 'fulfilled' || state === 'complete' || state === 'returned'
       ? 'order_fulfilled'
@@ -67,29 +70,39 @@ export const ORDER_MACHINE: Machine<OrderState, OrderCommand> = {
       settle: { to: ['accepted', 'cancelled'], emits: { cancelled: 'order.cancelled' } },
       // a partly captured order refunds what its completed captures took
       refund: stay('accepted'),
-      chargeback: { to: ['accepted'], event: 'order.chargeback' },
+      'dispute.open': openDispute,
     },
     fulfilled: {
       update: update('fulfilled'),
       // every capture complete
       settle: { to: ['fulfilled', 'complete'], emits: { complete: 'order.complete' } },
       refund: stay('fulfilled'),
-      chargeback: { to: ['fulfilled'], event: 'order.chargeback' },
+      'dispute.open': openDispute,
     },
     complete: {
       update: update('complete'),
       refund: stay('complete'),
       // every captured unit of money refunded
       settle: { to: ['complete', 'returned'], emits: { returned: 'order.refunded' } },
-      chargeback: { to: ['complete'], event: 'order.chargeback' },
+      'dispute.open': openDispute,
     },
     returned: {
       update: update('returned'),
-      chargeback: { to: ['returned'], event: 'order.chargeback' },
+      'dispute.open': openDispute,
     },
     blocked: { update: update('blocked') },
     cancelled: { update: update('cancelled') },
-    dispute: { update: update('dispute') },
+    // returns-and-refunds-1/disputes-and-chargebacks.md: no capture, cancel, refund or return
+    // while disputed; a lost dispute charges money back; either way the order resumes the state
+    // it had before
+    dispute: {
+      update: update('dispute'),
+      chargeback: { to: ['dispute'], event: 'order.chargeback' },
+      'dispute.resolve': {
+        to: ['accepted', 'fulfilled', 'complete', 'returned'],
+        event: 'order.dispute.resolved',
+      },
+    },
   },
 };
 

@@ -6,19 +6,27 @@ import type { Deps } from '../../services/context.js';
 import {
   advance,
   clockOf,
+  disputeOrder,
   expireAuthorization,
   failCapture,
   refuseReauthorization,
   resetAccount,
 } from '../../services/test-helpers.js';
 import type { AccountRecord } from '../../store/records.js';
-import { chargeToWire } from '../../wire/order.js';
+import { chargeToWire, orderToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
 import { IdParams, partial, Str } from '../schemas/common.js';
 
 /** Tributary's test helpers: the account clock and forced outcomes. */
 
 const ClockAdvance = partial({ seconds: Type.Integer({ minimum: 0 }), to: Str(40) });
+const DisputeResolution = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('won'), Type.Literal('lost')]),
+    amount: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
 
 function clockToWire(deps: Deps, account: AccountRecord, ran?: number) {
   const clock = clockOf(deps, account);
@@ -69,6 +77,22 @@ export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
     const { charge, operations } = await failCapture(deps, callerOf(request), id);
     return chargeToWire(charge, operations);
   });
+
+  // disputes-and-chargebacks.md: what DR's chargeback process does to an order
+  app.post('/test-helpers/orders/:id/dispute', { schema: { params: IdParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return orderToWire(await disputeOrder(deps, callerOf(request), id));
+  });
+
+  app.post(
+    '/test-helpers/orders/:id/dispute/resolve',
+    { schema: { params: IdParams, body: DisputeResolution } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as { outcome: 'won' | 'lost'; amount?: number };
+      return orderToWire(await disputeOrder(deps, callerOf(request), id, body));
+    },
+  );
 
   app.post('/test-helpers/reset', async (request, reply) => {
     await resetAccount(deps, callerOf(request));

@@ -1,6 +1,7 @@
 import { dense, sparse } from '../../domain/order/components.js';
 import type {
   ChargeRecord,
+  DisputeRecord,
   FulfillmentRecord,
   OperationRecord,
   Order,
@@ -28,6 +29,8 @@ export interface OrderDocument {
   refunds: Stored<RefundRecord>[];
   /** absent when the order has none (and in documents from before returns) */
   returns?: Stored<ReturnRecord>[];
+  /** an open dispute (absent when none) */
+  dispute?: DisputeRecord;
 }
 
 function stored<T extends { orderId: string; accountId?: string }>(record: T): Stored<T> {
@@ -47,6 +50,7 @@ export function documentOf(order: Order, partless?: ReadonlySet<string>): string
     fulfillments: order.fulfillments.map(stored),
     refunds: order.refunds.map(stored),
     ...(order.returns.length > 0 ? { returns: order.returns.map(stored) } : {}),
+    ...(order.dispute ? { dispute: order.dispute } : {}),
   };
   return toJson(document);
 }
@@ -63,6 +67,7 @@ export function aggregateOf(order: OrderRecord, text: string | null): Order {
     fulfillments: document.fulfillments.map((f) => ({ ...f, accountId, orderId })),
     refunds: document.refunds.map((refund) => ({ ...refund, accountId, orderId })),
     returns: (document.returns ?? []).map((ret) => ({ ...ret, accountId, orderId })),
+    ...(document.dispute ? { dispute: document.dispute } : {}),
   };
 }
 
