@@ -33,6 +33,9 @@ export const ERROR_CODES = {
   invalid_metadata_value: 'bad_request',
   too_many_metadata_pairs: 'bad_request',
   amount_too_large: 'bad_request',
+  // applying-a-discount.md: a discount of 0 or less, or more than 100 %
+  invalid_discount_amount: 'bad_request',
+  invalid_discount_percent: 'bad_request',
   invalid_card_number: 'bad_request',
   invalid_expiration_date: 'bad_request',
   invalid_security_code: 'bad_request',

@@ -126,12 +126,27 @@ function parseDiscount(
     throw invalidParameter(parameter, 'Send either amountOff or percentOff, not both.');
   }
   const stored: StoredDiscount = {};
+  // DR's answers for a zero or negative discount name the discount itself (applying-a-discount.md)
   if (discount.amountOff !== undefined) {
+    if (!(discount.amountOff > 0))
+      throw new AppError(
+        'invalid_discount_amount',
+        parameter,
+        `The value ${discount.amountOff.toFixed(1)} is not permitted.`,
+      );
     stored.amountOffMinor = parseAmount(discount.amountOff, currency, `${parameter}.amountOff`);
     if (stored.amountOffMinor === 0)
-      throw invalidParameter(`${parameter}.amountOff`, 'The value 0.0 is not permitted.');
+      throw new AppError('invalid_discount_amount', parameter, 'The value 0.0 is not permitted.');
   }
-  if (discount.percentOff !== undefined) stored.percentOff = discount.percentOff;
+  if (discount.percentOff !== undefined) {
+    if (!(discount.percentOff >= 0.01 && discount.percentOff <= 100))
+      throw new AppError(
+        'invalid_discount_percent',
+        parameter,
+        'The value must be an integer between 0.01 and 100.00 inclusive.',
+      );
+    stored.percentOff = discount.percentOff;
+  }
   const quantity = parseQuantity(discount.quantity, `${parameter}.quantity`);
   if (quantity !== undefined) stored.quantity = quantity;
   return Object.keys(stored).length > 0 ? stored : undefined;

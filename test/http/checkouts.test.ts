@@ -236,9 +236,30 @@ for (const kind of storeKinds()) {
           digitalCheckoutBody({ discount: { amountOff: 1, percentOff: 5 } }),
           [400, 'invalid_parameter', 'discount'],
         ],
+        // applying-a-discount.md: DR's own codes for a discount of 0 or less (or over 100 %)
         [
           digitalCheckoutBody({ discount: { percentOff: 101 } }),
-          [400, 'invalid_parameter', 'discount.percentOff'],
+          [400, 'invalid_discount_percent', 'discount'],
+        ],
+        [digitalCheckoutBody({ discount: { percentOff: 0 } }), [400, 'invalid_discount_percent', 'discount']],
+        [digitalCheckoutBody({ discount: { amountOff: 0 } }), [400, 'invalid_discount_amount', 'discount']],
+        [digitalCheckoutBody({ discount: { amountOff: -2 } }), [400, 'invalid_discount_amount', 'discount']],
+        [
+          digitalCheckoutBody({ discount: { amountOff: 0.001 } }),
+          [400, 'invalid_parameter', 'discount.amountOff'],
+        ],
+        [
+          digitalCheckoutBody({
+            items: [
+              {
+                productDetails: { name: 'E-book', id: 'ebook-1' },
+                price: 20,
+                quantity: 1,
+                discount: { amountOff: 0 },
+              },
+            ],
+          }),
+          [400, 'invalid_discount_amount', 'items[0].discount'],
         ],
         [
           digitalCheckoutBody({ metadata: { a: 'x'.repeat(501) } }),

@@ -97,9 +97,10 @@ export const PurchaseLocation = closed({
   postalCode: Type.Optional(Str(64)),
 });
 
-const Percent = Type.Number({ minimum: 0.01, maximum: 100 });
-export const Discount = partial({ amountOff: Amount, percentOff: Percent });
-export const SkuDiscount = partial({ amountOff: Amount, percentOff: Percent, quantity: Quantity });
+// a discount's bounds are checked by the service, which answers DR's own codes for them
+// (invalid_discount_amount, invalid_discount_percent; applying-a-discount.md)
+export const Discount = partial({ amountOff: Amount, percentOff: Type.Number() });
+export const SkuDiscount = partial({ amountOff: Amount, percentOff: Type.Number(), quantity: Quantity });
 
 export const WeightUnit = Type.Union([
   Type.Literal('oz'),
