@@ -61,7 +61,8 @@ export function validateAddress(address: Address, path: string): void {
   }
   const pattern = POSTAL_CODE_PATTERNS[address.country];
   if (present(address.postalCode) && pattern && !pattern.test(address.postalCode)) {
-    throw invalidParameter(`${path}.postalCode`, 'A required address parameter, postal code, is invalid.');
+    // DR names it `address.postalCode` whichever address it is in (providing-address-information.md)
+    throw invalidParameter('address.postalCode', 'A required address parameter, postal code, is invalid.');
   }
 }
 

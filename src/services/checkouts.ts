@@ -234,13 +234,14 @@ function validateAddresses(data: CheckoutData): void {
   if (data.purchaseLocation) validateAddress(data.purchaseLocation as unknown as Address, 'purchaseLocation');
 }
 
-/** DR checks a physical checkout's shipTo when it is given (on create and update). */
+/**
+ * DR checks a physical checkout's shipTo address when it is given (on create and update); its
+ * `name` only when the checkout becomes an order (providing-address-information.md).
+ */
 function checkShipTo(data: CheckoutData, items: readonly CheckoutItemRecord[]): void {
   if (!data.shipTo || !items.some((i) => i.physical)) return;
   const missing = missingAddressPart(addressOf(data.shipTo), 'shipTo.address');
   if (missing) throw missingParameter(missing);
-  const name = data.shipTo['name'];
-  if (typeof name !== 'string' || name.trim() === '') throw missingParameter('shipTo.name');
 }
 
 async function buildItems(

@@ -67,7 +67,8 @@ export function orderBlocker(input: ReadinessInput): AppError | undefined {
     if (!input.shipTo) return missingParameter('shipTo.address');
     const shipTo = missingAddressPart(asAddress(input.shipTo['address']), 'shipTo.address');
     if (shipTo) return missingParameter(shipTo);
-    if (!hasText(input.shipTo['name'])) return missingParameter('shipTo.name');
+    // DR names it `shipping.name` (providing-address-information.md, "Ship to name")
+    if (!hasText(input.shipTo['name'])) return missingParameter('shipping.name');
     const everyLineShipsFrom = input.physicalLineShipFroms.every(
       (lineShipFrom) => shipFromCountry(lineShipFrom) || shipFromCountry(input.shipFrom),
     );
