@@ -36,11 +36,13 @@ export async function createReturn(deps: Deps, caller: Caller, input: ReturnCrea
   const metadata = validateMetadata(input.metadata) ?? null;
   const items = itemsOf(input.items);
   return deps.store.transaction(async (tx) => {
+    // decided on the view, as refunds are: an order from before the ledger has its parts rebuilt
     const order = await tx.orders.get(accountId, input.orderId, { lock: true });
-    if (!order) throw unknownReference('orderId', `Order '${input.orderId}' not found.`);
+    const [view] = order ? await loadOrderViews(tx, accountId, [order]) : [];
+    if (!view) throw unknownReference('orderId', `Order '${input.orderId}' not found.`);
     const id = `ret_${newUuid()}`;
     const decision = decideReturn(
-      order,
+      view,
       {
         id,
         items,
@@ -51,8 +53,7 @@ export async function createReturn(deps: Deps, caller: Caller, input: ReturnCrea
       { now: at, uuid: newUuid },
     );
     if (!decision.ok) throw decision.error;
-    const [view] = await loadOrderViews(tx, accountId, [order]);
-    const next = await persistPlan(tx, deps, order, decision.plan, view?.sources ?? new Map());
+    const next = await persistPlan(tx, deps, view, decision.plan, view.sources);
     const ret = next.returns.find((r) => r.id === id);
     if (!ret) throw new Error('the return was planned');
     return ret;
@@ -81,8 +82,10 @@ export async function updateReturn(
   return deps.store.transaction(async (tx) => {
     const found = await tx.returns.get(accountId, id, { lock: true });
     if (!found) throw notFound('id', `Return '${id}' not found.`);
+    const [view] = await loadOrderViews(tx, accountId, [found.order]);
+    if (!view) throw notFound('id', `Return '${id}' not found.`);
     const decision = decideReturnUpdate(
-      found.order,
+      view,
       id,
       {
         accept: input.state === 'accepted',
@@ -94,8 +97,7 @@ export async function updateReturn(
       { now: at, uuid: newUuid },
     );
     if (!decision.ok) throw decision.error;
-    const [view] = await loadOrderViews(tx, accountId, [found.order]);
-    const next = await persistPlan(tx, deps, found.order, decision.plan, view?.sources ?? new Map());
+    const next = await persistPlan(tx, deps, view, decision.plan, view.sources);
     const ret = next.returns.find((r) => r.id === id);
     if (!ret) throw new Error('the return is of the order');
     return ret;

@@ -114,17 +114,16 @@ export async function disputeOrder(
   const at = accountNow(deps.clock, caller.account.clockOffsetMs);
   const accountId = caller.account.id;
   return deps.store.transaction(async (tx) => {
-    const order = await tx.orders.get(accountId, orderId);
-    if (!order) throw notFound('id', `Order '${orderId}' not found.`);
-    const amountMinor =
-      resolution?.amount === undefined
-        ? null
-        : parseAmount(resolution.amount, order.order.currency, 'amount', true);
-    const decision = await onOrder(tx, deps, accountId, orderId, (view) =>
-      resolution
-        ? decideDisputeResolution(view, resolution.outcome, amountMinor, { now: at, uuid: newUuid })
-        : decideDisputeOpen(view, { now: at, uuid: newUuid }),
-    );
+    // onOrder reads the order once (404 when it is not this account's)
+    const decision = await onOrder(tx, deps, accountId, orderId, (view) => {
+      const ctx = { now: at, uuid: newUuid };
+      if (!resolution) return decideDisputeOpen(view, ctx);
+      const amountMinor =
+        resolution.amount === undefined
+          ? null
+          : parseAmount(resolution.amount, view.order.currency, 'amount', true);
+      return decideDisputeResolution(view, resolution.outcome, amountMinor, ctx);
+    });
     if (!decision.ok || !decision.view)
       throw decision.ok ? new Error('the plan was persisted') : decision.error;
     return decision.view;

@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { invalidParameter } from '../domain/errors.js';
+import { currenciesWithExponent } from '../domain/money/currency.js';
 import { isoSeconds } from '../lib/time.js';
 import type { Page, PageQuery, TimeRange } from './records.js';
 
@@ -57,12 +58,16 @@ export function whereIn(query: AnySelect, column: string, values: readonly strin
 /** Names inside a JSON path, fixed by the code (never taken from a request). */
 const JSON_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+function checkJsonPath(path: readonly string[]): void {
+  if (!path.every((k) => JSON_KEY.test(k))) throw new Error(`not a JSON path: ${path.join('.')}`);
+}
+
 /**
  * A member of a JSON column as text (both stores keep JSON as text): `json_extract` on SQLite,
  * `#>>` on PostgreSQL.
  */
 export function jsonText(dialect: 'sqlite' | 'postgres', column: string, path: readonly string[]) {
-  if (!path.every((k) => JSON_KEY.test(k))) throw new Error(`not a JSON path: ${path.join('.')}`);
+  checkJsonPath(path);
   return dialect === 'postgres'
     ? sql<string | null>`(${sql.ref(column)}::jsonb #>> ${sql.lit(`{${path.join(',')}}`)})`
     : sql<string | null>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${path.join('.')}`)})`;
@@ -79,8 +84,7 @@ export function jsonArrayHas(
   elementPath: readonly string[],
   value: string,
 ) {
-  if (![...arrayPath, ...elementPath].every((k) => JSON_KEY.test(k)))
-    throw new Error(`not a JSON path: ${[...arrayPath, ...elementPath].join('.')}`);
+  checkJsonPath([...arrayPath, ...elementPath]);
   if (dialect === 'postgres') {
     const element = elementPath.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
     const array =
@@ -147,10 +151,14 @@ export function whereMajorRange(
   minorColumn: string,
   currencyColumn: string,
   range: MajorRange | undefined,
-  exponents: { 0: readonly string[]; 3: readonly string[]; 4: readonly string[] },
 ): AnySelect {
   if (!range) return query;
   let q = query;
+  const exponents = {
+    0: currenciesWithExponent(0),
+    3: currenciesWithExponent(3),
+    4: currenciesWithExponent(4),
+  };
   const bound = (major: number, up: boolean) =>
     // the bounds are whole numbers of minor units, written as literals (PostgreSQL cannot type
     // parameters inside CASE)

@@ -5,7 +5,7 @@ import { allocateOver, linePartsTotal } from './components.js';
 import { Draft, decided } from './draft.js';
 import { chargeLedger } from './ledger.js';
 import type { Order } from './model.js';
-import type { Context, Decision, Plan } from './plan.js';
+import { type Context, combinePlans, type Decision } from './plan.js';
 
 /**
  * Disputes and chargebacks (order-management/returns-and-refunds-1/disputes-and-chargebacks.md):
@@ -97,16 +97,5 @@ export function decideChargeback(order: Order, ctx: Context): Decision {
   if (!opened.ok) return opened;
   const lost = decideDisputeResolution(opened.plan.next, 'lost', null, ctx);
   if (!lost.ok) return lost;
-  const plans: Plan[] = [opened.plan, lost.plan];
-  return {
-    ok: true,
-    plan: {
-      at: ctx.now,
-      next: lost.plan.next,
-      events: plans.flatMap((p) => p.events),
-      tasks: plans.flatMap((p) => p.tasks),
-      submit: plans.flatMap((p) => p.submit),
-      authorizations: plans.flatMap((p) => p.authorizations),
-    },
-  };
+  return { ok: true, plan: combinePlans(ctx.now, lost.plan.next, [opened.plan, lost.plan]) };
 }

@@ -52,3 +52,18 @@ export interface Context {
   now: number;
   uuid: () => string;
 }
+
+/**
+ * Plans made one on another's order, as one plan that leaves `next`: their events, tasks,
+ * submissions and authorizations in the order the plans are given.
+ */
+export function combinePlans(at: number, next: Order, plans: readonly Plan[]): Plan {
+  return {
+    at,
+    next,
+    events: plans.flatMap((p) => p.events),
+    tasks: plans.flatMap((p) => p.tasks),
+    submit: plans.flatMap((p) => p.submit),
+    authorizations: plans.flatMap((p) => p.authorizations),
+  };
+}

@@ -23,7 +23,14 @@ import {
 } from './components.js';
 import { Draft, decided, underLimit } from './draft.js';
 import { chargeLedger, linePartsOf } from './ledger.js';
-import type { ItemRefundType, Order, OrderItemRecord, RefundItemRecord, RefundType } from './model.js';
+import type {
+  ItemRefundType,
+  Order,
+  OrderItemRecord,
+  RefundItemRecord,
+  RefundRecord,
+  RefundType,
+} from './model.js';
 import type { Context, Decision } from './plan.js';
 import { ORDER_MACHINE } from './transitions.js';
 
@@ -172,11 +179,15 @@ function orderDraw(order: Order, command: RefundCommand, pool: Pool): Draw {
   return { amountMinor, lines: undefined, components };
 }
 
-/** Units of an item refunded in full by earlier refunds (not failed ones). */
-export function unitsRefunded(order: Order, itemId: string): number {
+/** Units of an item refunded in full by earlier refunds (not failed ones; of those `counted` keeps). */
+export function unitsRefunded(
+  order: Order,
+  itemId: string,
+  counted: (refund: RefundRecord) => boolean = () => true,
+): number {
   let units = 0;
   for (const refund of order.refunds) {
-    if (refund.state === 'failed') continue;
+    if (refund.state === 'failed' || !counted(refund)) continue;
     for (const entry of refund.items) {
       if (entry.itemId !== itemId || (entry.type ?? null) !== null) continue;
       units += entry.units ?? entry.quantity ?? 0;
@@ -213,13 +224,7 @@ function itemDraw(
         `${at}.quantity`,
         `Item '${item.id}' has ${left} fulfilled units left to refund.`,
       );
-    base = linePartsTotal(
-      restrict(
-        { [item.id]: unitsParts({ ...item, taxInclusive: order.order.taxInclusive }, done, entry.quantity) },
-        lines,
-        components,
-      ),
-    );
+    base = unitsWorth(order, item, done, entry.quantity, components);
     if (full && product) units = entry.quantity;
   } else if (full && product) units = item.fulfilledQuantity - done;
   const amountMinor =
@@ -239,6 +244,18 @@ function itemDraw(
       units,
     },
   };
+}
+
+/** What `count` units of an item, from unit `from` on, are worth in `components` (amount and tax by default). */
+export function unitsWorth(
+  order: Order,
+  item: OrderItemRecord,
+  from: number,
+  count: number,
+  components: readonly Component[] = PRODUCT_COMPONENTS,
+): number {
+  const value = unitsParts({ ...item, taxInclusive: order.order.taxInclusive }, from, count);
+  return linePartsTotal(restrict({ [item.id]: value }, new Set([item.id]), components));
 }
 
 export function decideRefund(order: Order, command: RefundCommand, ctx: Context): Decision {

@@ -5,12 +5,11 @@ import { AppError, invalidParameter, missingParameter, unknownReference } from '
 import { RETURN_MACHINE } from '../return/transitions.js';
 import type { Json, Metadata } from '../shared.js';
 import { create, move } from '../state-machine.js';
-import { linePartsTotal, PRODUCT_COMPONENTS, restrict, unitsParts } from './components.js';
 import { Draft, decided, underLimit } from './draft.js';
 import { itemRefundableMinor, ledgerOf } from './ledger.js';
 import type { Order, OrderItemRecord, ReturnItemRecord, ReturnRecord } from './model.js';
-import type { Context, Decision, Plan } from './plan.js';
-import { decideRefund, type RefundItemRequest, unitsRefunded } from './refund.js';
+import { type Context, combinePlans, type Decision, type Plan } from './plan.js';
+import { decideRefund, type RefundItemRequest, unitsRefunded, unitsWorth } from './refund.js';
 import { ITEM_MACHINE } from './transitions.js';
 
 /**
@@ -80,17 +79,8 @@ function unitsOnReturns(order: Order, itemId: string, except?: string): number {
 }
 
 /** Units of an item refunded in full by refunds that no return issued (not failed ones). */
-function unitsRefundedApart(order: Order, itemId: string): number {
-  let units = 0;
-  for (const refund of order.refunds) {
-    if (refund.state === 'failed' || refund.returnId) continue;
-    for (const entry of refund.items) {
-      if (entry.itemId !== itemId || (entry.type ?? null) !== null) continue;
-      units += entry.units ?? entry.quantity ?? 0;
-    }
-  }
-  return units;
-}
+const unitsRefundedApart = (order: Order, itemId: string): number =>
+  unitsRefunded(order, itemId, (refund) => !refund.returnId);
 
 /** The order item an entry names, by itemId or else skuId (a SKU on several items is ambiguous). */
 function orderItemOf(order: Order, entry: ReturnItemRequest, at: string): OrderItemRecord {
@@ -141,10 +131,7 @@ export function decideReturn(order: Order, command: ReturnCommand, ctx: Context)
         );
       wanted.set(item.id, before + entry.quantity);
       const done = item.fulfilledQuantity - eligible;
-      const value = unitsParts({ ...item, taxInclusive: order.order.taxInclusive }, done, entry.quantity);
-      const amountMinor = linePartsTotal(
-        restrict({ [item.id]: value }, new Set([item.id]), PRODUCT_COMPONENTS),
-      );
+      const amountMinor = unitsWorth(order, item, done, entry.quantity);
       items.push({
         itemId: item.id,
         skuId: item.skuId,
@@ -185,12 +172,12 @@ function acceptance(ret: ReturnRecord, command: ReturnUpdateCommand): Map<string
   }
   command.items?.forEach((entry, index) => {
     const at = `items[${index}]`;
+    if (entry.itemId === null && entry.skuId === null) throw missingParameter(`${at}.itemId`);
     const matching = ret.items.filter(
       (i) =>
         (entry.itemId === null || i.itemId === entry.itemId) &&
         (entry.skuId === null || i.skuId === entry.skuId),
     );
-    if (entry.itemId === null && entry.skuId === null) throw missingParameter(`${at}.itemId`);
     const [item] = matching;
     if (!item)
       throw invalidParameter(
@@ -288,14 +275,8 @@ export function decideReturnUpdate(
     draft.emit(events, { kind: 'return', id: ret.id });
     if (to === 'accepted' && ret.state !== 'accepted') markReturned(draft);
     const final = draft.plan();
-    return {
-      at: ctx.now,
-      next: final.next,
-      events: [...final.events, ...plans.flatMap((p) => p.events)],
-      tasks: plans.flatMap((p) => p.tasks),
-      submit: plans.flatMap((p) => p.submit),
-      authorizations: plans.flatMap((p) => p.authorizations),
-    };
+    // the return's events first (return.accepted), then the refunds' (refund.pending, …)
+    return combinePlans(ctx.now, final.next, [final, ...plans]);
   });
 }
 
@@ -347,13 +328,7 @@ function refundItems(
     const item = order.items.find((i) => i.id === entry.itemId);
     assert(item !== undefined, `item ${entry.itemId} is of the order`);
     const done = unitsRefunded(order, item.id);
-    const value = linePartsTotal(
-      restrict(
-        { [item.id]: unitsParts({ ...item, taxInclusive: order.order.taxInclusive }, done, entry.quantity) },
-        new Set([item.id]),
-        PRODUCT_COMPONENTS,
-      ),
-    );
+    const value = unitsWorth(order, item, done, entry.quantity);
     const left = itemRefundableMinor(ledger, item.id);
     return value <= left ? entry : { ...entry, amountMinor: left };
   });

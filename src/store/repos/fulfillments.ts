@@ -2,7 +2,7 @@ import type { Order } from '../../domain/order/model.js';
 import { whereIn, whereTimeRange } from '../paging.js';
 import type { FulfillmentRecord, Page, PageQuery, TimeRange } from '../records.js';
 import { Repo } from './base.js';
-import type { OrdersRepo } from './orders.js';
+import { type OrdersRepo, whereItemSku } from './orders.js';
 
 export interface FulfillmentFilters {
   ids?: readonly string[] | undefined;
@@ -46,20 +46,7 @@ export class FulfillmentsRepo extends Repo {
         if (filters.orderId) q = q.where('order_id', '=', filters.orderId);
         if (filters.trackingCompany) q = q.where('tracking_company', '=', filters.trackingCompany);
         if (filters.trackingNumber) q = q.where('tracking_number', '=', filters.trackingNumber);
-        const skuId = filters.skuId;
-        if (skuId) {
-          q = q.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('order_parts as fi')
-                .select('fi.id')
-                .where('fi.account_id', '=', accountId)
-                .where('fi.kind', '=', 'fulfillment_item')
-                .where('fi.sku_id', '=', skuId)
-                .whereRef('fi.parent_id', '=', 'order_parts.id'),
-            ),
-          );
-        }
+        q = whereItemSku(q, accountId, 'fulfillment_item', filters.skuId);
         return whereTimeRange(q, 'created_at', filters.createdTime) as typeof query;
       },
       page,

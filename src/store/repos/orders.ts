@@ -1,5 +1,4 @@
 import type { Selectable, SelectQueryBuilder } from 'kysely';
-import { currenciesWithExponent } from '../../domain/money/currency.js';
 import type { Order } from '../../domain/order/model.js';
 import { assert } from '../../lib/assert.js';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
@@ -68,12 +67,6 @@ export interface OrderFilters extends SharedFilters {
   fraudStateTimes?: Record<string, TimeRange> | undefined;
   refundedAmount?: MajorRange | undefined;
 }
-
-const EXPONENTS = {
-  0: currenciesWithExponent(0),
-  3: currenciesWithExponent(3),
-  4: currenciesWithExponent(4),
-};
 
 const PART_COLUMNS = [
   'account_id',
@@ -390,7 +383,7 @@ export class OrdersRepo extends Repo {
       q = whereIsoRange(q, jsonText(this.dialect, 'state_transitions', [state]), range) as typeof q;
     for (const [state, range] of Object.entries(filters.fraudStateTimes ?? {}))
       q = whereIsoRange(q, jsonText(this.dialect, 'fraud_state_transitions', [state]), range) as typeof q;
-    q = whereMajorRange(q, 'refunded_minor', 'currency', filters.refundedAmount, EXPONENTS) as typeof q;
+    q = whereMajorRange(q, 'refunded_minor', 'currency', filters.refundedAmount) as typeof q;
     if (filters.subscriptionId)
       q = q.where(
         jsonArrayHas(
@@ -450,6 +443,27 @@ export type PartsQuery = SelectQueryBuilder<
   'order_parts',
   { seq: number; id: string; order_id: string }
 >;
+
+/** Parts (fulfillments, refunds, returns) with an item of `skuId`: their `…_item` rows carry it. */
+export function whereItemSku(
+  query: PartsQuery,
+  accountId: string,
+  itemKind: 'fulfillment_item' | 'refund_item' | 'return_item',
+  skuId: string | undefined,
+): PartsQuery {
+  if (!skuId) return query;
+  return query.where((eb) =>
+    eb.exists(
+      eb
+        .selectFrom('order_parts as pi')
+        .select('pi.id')
+        .where('pi.account_id', '=', accountId)
+        .where('pi.kind', '=', itemKind)
+        .where('pi.sku_id', '=', skuId)
+        .whereRef('pi.parent_id', '=', 'order_parts.id'),
+    ),
+  );
+}
 
 function toAggregate(row: Selectable<OrdersTable>): Order {
   const record = toOrder(row);

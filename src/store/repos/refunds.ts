@@ -1,9 +1,8 @@
-import { currenciesWithExponent } from '../../domain/money/currency.js';
 import type { Order } from '../../domain/order/model.js';
 import { type MajorRange, whereIn, whereMajorRange, whereTimeRange } from '../paging.js';
 import type { Page, PageQuery, RefundRecord, TimeRange } from '../records.js';
 import { type ReadOptions, Repo } from './base.js';
-import type { OrdersRepo } from './orders.js';
+import { type OrdersRepo, whereItemSku } from './orders.js';
 
 export interface RefundFilters {
   ids?: readonly string[] | undefined;
@@ -16,12 +15,6 @@ export interface RefundFilters {
   amount?: MajorRange | undefined;
   refundedAmount?: MajorRange | undefined;
 }
-
-const EXPONENTS = {
-  0: currenciesWithExponent(0),
-  3: currenciesWithExponent(3),
-  4: currenciesWithExponent(4),
-};
 
 /** Refunds live in their order's document; order_parts leads to them and lists them. */
 export class RefundsRepo extends Repo {
@@ -57,28 +50,9 @@ export class RefundsRepo extends Repo {
         if (filters.state) q = q.where('state', '=', filters.state);
         if (filters.reason) q = q.where('reason', '=', filters.reason);
         if (filters.failureReason) q = q.where('failure_reason', '=', filters.failureReason);
-        q = whereMajorRange(q, 'amount_minor', 'currency', filters.amount, EXPONENTS) as typeof query;
-        q = whereMajorRange(
-          q,
-          'refunded_minor',
-          'currency',
-          filters.refundedAmount,
-          EXPONENTS,
-        ) as typeof query;
-        const skuId = filters.skuId;
-        if (skuId) {
-          q = q.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('order_parts as ri')
-                .select('ri.id')
-                .where('ri.account_id', '=', accountId)
-                .where('ri.kind', '=', 'refund_item')
-                .where('ri.sku_id', '=', skuId)
-                .whereRef('ri.parent_id', '=', 'order_parts.id'),
-            ),
-          );
-        }
+        q = whereMajorRange(q, 'amount_minor', 'currency', filters.amount) as typeof query;
+        q = whereMajorRange(q, 'refunded_minor', 'currency', filters.refundedAmount) as typeof query;
+        q = whereItemSku(q, accountId, 'refund_item', filters.skuId);
         return whereTimeRange(q, 'created_at', filters.createdTime) as typeof query;
       },
       page,

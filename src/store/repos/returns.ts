@@ -2,7 +2,7 @@ import type { Order, ReturnRecord } from '../../domain/order/model.js';
 import { whereIn, whereTimeRange } from '../paging.js';
 import type { Page, PageQuery, TimeRange } from '../records.js';
 import { type ReadOptions, Repo } from './base.js';
-import type { OrdersRepo } from './orders.js';
+import { type OrdersRepo, whereItemSku } from './orders.js';
 
 export interface ReturnFilters {
   ids?: readonly string[] | undefined;
@@ -40,20 +40,7 @@ export class ReturnsRepo extends Repo {
         let q = whereIn(query, 'id', filters.ids) as typeof query;
         if (filters.orderId) q = q.where('order_id', '=', filters.orderId);
         if (filters.state) q = q.where('state', '=', filters.state);
-        const skuId = filters.skuId;
-        if (skuId) {
-          q = q.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('order_parts as ri')
-                .select('ri.id')
-                .where('ri.account_id', '=', accountId)
-                .where('ri.kind', '=', 'return_item')
-                .where('ri.sku_id', '=', skuId)
-                .whereRef('ri.parent_id', '=', 'order_parts.id'),
-            ),
-          );
-        }
+        q = whereItemSku(q, accountId, 'return_item', filters.skuId);
         return whereTimeRange(q, 'created_at', filters.createdTime) as typeof query;
       },
       page,
