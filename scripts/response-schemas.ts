@@ -57,6 +57,10 @@ export const OPERATIONS = [
   'POST /skus/{id}',
   'POST /sources',
   'GET /sources/{id}',
+  'GET /tax-identifiers',
+  'POST /tax-identifiers',
+  'GET /tax-identifiers/{id}',
+  'POST /customers/{id}/tax-identifiers/{taxId}',
 ] as const;
 
 const KEPT = new Set(['type', 'properties', 'items', 'additionalProperties', 'nullable', '$ref']);

@@ -31,6 +31,7 @@ import { refundRoutes } from './http/routes/refunds.js';
 import { returnRoutes } from './http/routes/returns.js';
 import { skuRoutes } from './http/routes/skus.js';
 import { sourceRoutes } from './http/routes/sources.js';
+import { taxIdentifierRoutes } from './http/routes/tax-identifiers.js';
 import { testHelperRoutes } from './http/routes/test-helpers.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { compileValidator } from './http/validation.js';
@@ -202,6 +203,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   fulfillmentRoutes(app, deps);
   refundRoutes(app, deps);
   returnRoutes(app, deps);
+  taxIdentifierRoutes(app, deps);
   eventRoutes(app, deps);
   accountRoutes(app, deps);
   testHelperRoutes(app, deps);

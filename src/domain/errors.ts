@@ -69,6 +69,10 @@ export const ERROR_CODES = {
   quantity_too_large: 'conflict',
   payment_authorization_failed: 'conflict',
   limit_exceeded: 'conflict',
+  // tax-identifiers.md
+  tax_identifier_in_use: 'conflict',
+  customer_not_updateable: 'conflict',
+  additional_information_required: 'conflict',
   // idempotency keys (Tributary's addition)
   idempotency_key_in_use: 'conflict',
   idempotency_key_reused: 'bad_request',

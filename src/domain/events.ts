@@ -61,6 +61,13 @@ export const EVENT_TYPES = [
   'sku.updated',
   'sku.deleted',
   'source.created',
+  // tax identifiers (integration-options/checkouts/creating-checkouts/tax-identifiers.md)
+  'tax_identifier.pending',
+  'tax_identifier.verified',
+  'tax_identifier.not_valid',
+  'tax_identifier.updated',
+  'tax_identifier.deleted',
+  'customer.tax_identifier.created',
   // Tributary's own: webhook endpoints
   'webhook.created',
   'webhook.updated',

@@ -24,7 +24,12 @@ export interface CheckoutData {
   shipTo?: Json;
   billTo?: Json;
   organization?: Json;
+  /** the applied tax identifiers, as they were when the checkout was last priced */
   taxIdentifiers?: Json[];
+  /** the client chose them (even none): the customer's are not applied on their own */
+  taxIdentifiersChosen?: boolean;
+  /** {id, name}, assigned by the country of the purchase */
+  sellingEntity?: Json;
   purchaseLocation?: Json;
   discount?: Json;
   shippingDiscount?: Json;

@@ -13,6 +13,14 @@ import {
   unknownReference,
 } from '../domain/errors.js';
 import { parseRate, type Rate, ZERO_RATE } from '../domain/money/rate.js';
+import {
+  checkAttachedTaxIdentifiers,
+  customerTaxIdentifiersFor,
+  isReverseCharge,
+  type Purchase,
+  sellingEntityFor,
+  type TaxIdentifierFacts,
+} from '../domain/tax/identifiers.js';
 import { lookupRate } from '../domain/tax/rates.js';
 import type {
   CheckoutCreate,
@@ -34,9 +42,11 @@ import type {
   PageQuery,
   SkuRecord,
   SourceRecord,
+  TaxIdentifierRecord,
 } from '../store/records.js';
 import type { CheckoutAggregate, CheckoutFilters } from '../store/repos/checkouts.js';
 import type { Tx } from '../store/store.js';
+import { taxIdentifierBriefToWire } from '../wire/catalog.js';
 import { type AttachedSource, checkoutToWire } from '../wire/checkout.js';
 import { rateToString } from '../wire/common.js';
 import { type Caller, type Deps, newEvent, now, updateEvent } from './context.js';
@@ -159,7 +169,12 @@ const addressOf = (value: Json | undefined): Address | undefined =>
   (value?.['address'] as Address | undefined) ?? undefined;
 
 /** Physical goods are taxed where they are shipped, digital ones where the shopper is billed. */
-function rateResolver(account: AccountRecord, data: CheckoutData): (physical: boolean) => Rate {
+function rateResolver(
+  account: AccountRecord,
+  data: CheckoutData,
+  reverseCharge: boolean,
+): (physical: boolean) => Rate {
+  if (reverseCharge) return () => ZERO_RATE;
   const shipTo = addressOf(data.shipTo);
   const billTo = addressOf(data.billTo);
   const location = data.purchaseLocation as Address | undefined;
@@ -196,7 +211,11 @@ function reprice(
     shippingDiscount: pricingDiscount(checkout.data.shippingDiscount as StoredDiscount | undefined),
     discount: pricingDiscount(checkout.data.discount as StoredDiscount | undefined),
     taxInclusive: checkout.taxInclusive,
-    rateFor: rateResolver(account, checkout.data),
+    rateFor: rateResolver(
+      account,
+      checkout.data,
+      isReverseCharge(appliedTaxIdentifiers(checkout.data), purchaseOf(checkout, items)),
+    ),
   });
   if (!result.ok) {
     throw new AppError(
@@ -221,6 +240,94 @@ function reprice(
       };
     }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// tax identifiers and the selling entity (tax-identifiers.md, selling-entities.md)
+
+/** What the purchase is, for its tax identifiers: where it is taxed, who buys, who sells. */
+export function purchaseOf(
+  checkout: Pick<CheckoutRecord, 'data' | 'customerType'>,
+  items: readonly { physical: boolean }[],
+): Purchase {
+  const { data } = checkout;
+  const shipTo = addressOf(data.shipTo);
+  const billTo = addressOf(data.billTo);
+  const location = data.purchaseLocation as Address | undefined;
+  const address = items.some((i) => i.physical)
+    ? (shipTo ?? billTo ?? location)
+    : (billTo ?? shipTo ?? location);
+  const country = address?.country || undefined;
+  return {
+    country,
+    customerType: checkout.customerType === 'business' ? 'business' : 'individual',
+    entity: sellingEntityFor(country),
+  };
+}
+
+/** The tax identifiers a checkout's data carries, as the decisions see them. */
+export function appliedTaxIdentifiers(data: CheckoutData): TaxIdentifierFacts[] {
+  return (data.taxIdentifiers ?? []).map((json) => {
+    const t = json as Record<string, unknown>;
+    return {
+      id: String(t['id']),
+      type: String(t['type']),
+      state: t['state'] === 'verified' || t['state'] === 'not_valid' ? t['state'] : 'pending',
+      customerId: typeof t['customerId'] === 'string' ? t['customerId'] : null,
+    };
+  });
+}
+
+const taxIdentifierSnapshot = (t: TaxIdentifierRecord): Json => taxIdentifierBriefToWire(t) as Json;
+
+/**
+ * Settles a checkout's tax identifiers and selling entity before it is priced: those the request
+ * names (checked: they exist, are the customer's or no one's, and apply), else those it chose
+ * before (refreshed; a deleted one is kept as it was, and POST /orders refuses it), else the
+ * registered customer's applicable ones.
+ */
+async function settleTaxIdentifiers(
+  tx: Tx,
+  checkout: CheckoutRecord,
+  items: readonly CheckoutItemRecord[],
+  requested: readonly { id?: string | undefined }[] | undefined,
+): Promise<CheckoutRecord> {
+  const data: CheckoutData = { ...checkout.data };
+  const purchase = purchaseOf({ ...checkout, data }, items);
+  data.sellingEntity = { id: purchase.entity.id, name: purchase.entity.name };
+  const accountId = checkout.accountId;
+  if (requested !== undefined) {
+    const ids = requested.map((r, i) => {
+      if (r.id === undefined) throw missingParameter(`taxIdentifiers[${i}].id`);
+      return r.id;
+    });
+    const found = await tx.taxIdentifiers.getMany(accountId, ids);
+    const problem = checkAttachedTaxIdentifiers(ids, found, checkout.customerId, purchase);
+    if (problem) throw problem;
+    data.taxIdentifiers = [...new Set(ids)].map((id) => {
+      const t = found.get(id);
+      assert(t !== undefined, 'checked: every requested tax identifier exists');
+      return taxIdentifierSnapshot(t);
+    });
+    data.taxIdentifiersChosen = true;
+  } else if (data.taxIdentifiersChosen) {
+    const before = data.taxIdentifiers ?? [];
+    const found = await tx.taxIdentifiers.getMany(
+      accountId,
+      before.map((t) => String((t as Record<string, unknown>)['id'])),
+    );
+    data.taxIdentifiers = before.map((t) => {
+      const current = found.get(String((t as Record<string, unknown>)['id']));
+      return current ? taxIdentifierSnapshot(current) : t;
+    });
+  } else if (checkout.customerId !== null) {
+    const saved = await tx.taxIdentifiers.listByCustomer(accountId, checkout.customerId);
+    const applicable = new Set(customerTaxIdentifiersFor(saved, purchase).map((t) => t.id));
+    data.taxIdentifiers = saved.filter((t) => applicable.has(t.id)).map(taxIdentifierSnapshot);
+  } else {
+    delete data.taxIdentifiers;
+  }
+  return { ...checkout, data };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,7 +587,6 @@ export async function createCheckout(
   if (input.shipTo) data.shipTo = input.shipTo;
   if (input.billTo) data.billTo = input.billTo;
   if (input.organization) data.organization = input.organization;
-  if (input.taxIdentifiers) data.taxIdentifiers = input.taxIdentifiers;
   if (input.purchaseLocation) data.purchaseLocation = input.purchaseLocation;
   if (input.invoiceAttributeId) data.invoiceAttributeId = input.invoiceAttributeId;
   if (input.disclosures) data.disclosures = input.disclosures;
@@ -531,7 +637,8 @@ export async function createCheckout(
       createdAt: at,
       updatedAt: at,
     };
-    const priced = reprice(account, blank, items);
+    const settled = await settleTaxIdentifiers(tx, blank, items, input.taxIdentifiers);
+    const priced = reprice(account, settled, items);
     await tx.checkouts.insert(priced.checkout, priced.items);
     let view: CheckoutView = { checkout: priced.checkout, items: priced.items, attached: [] };
     if (input.sourceId !== undefined) view = await attachSourceTx(tx, view, input.sourceId, at, 'body');
@@ -579,14 +686,7 @@ export async function updateCheckout(
     }
     if (input.customerId !== undefined) await requireCustomer(tx, account.id, input.customerId);
     const data: CheckoutData = { ...current.data };
-    for (const name of [
-      'shipFrom',
-      'shipTo',
-      'billTo',
-      'organization',
-      'purchaseLocation',
-      'taxIdentifiers',
-    ] as const) {
+    for (const name of ['shipFrom', 'shipTo', 'billTo', 'organization', 'purchaseLocation'] as const) {
       const value = input[name];
       if (value !== undefined) (data as Record<string, unknown>)[name] = value;
     }
@@ -622,7 +722,8 @@ export async function updateCheckout(
       metadata: input.metadata === undefined ? current.metadata : (validateMetadata(input.metadata) ?? null),
       updatedAt: at,
     };
-    const priced = reprice(account, changed, items);
+    const settled = await settleTaxIdentifiers(tx, changed, items, input.taxIdentifiers);
+    const priced = reprice(account, settled, items);
     // a total below the secondary sources' amounts leaves the session `requires_source` (DR:
     // POST /orders then answers order_submit_failed until the sources are fixed)
     await tx.checkouts.updateContent(priced.checkout, priced.items);

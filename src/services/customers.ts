@@ -2,7 +2,7 @@ import { validateAddress } from '../domain/address.js';
 import { AppError, notFound, unknownReference } from '../domain/errors.js';
 import type { CustomerCreate, CustomerUpdate } from '../http/schemas/catalog.js';
 import { newCustomerId } from '../lib/ids.js';
-import type { CustomerRecord, Page, PageQuery, SourceRecord } from '../store/records.js';
+import type { CustomerRecord, Page, PageQuery, SourceRecord, TaxIdentifierRecord } from '../store/records.js';
 import type { CustomerFilters } from '../store/repos/customers.js';
 import type { Tx } from '../store/store.js';
 import { customerToWire, sourceToWire } from '../wire/catalog.js';
@@ -12,6 +12,7 @@ import { validateMetadata } from './input.js';
 export interface CustomerView {
   customer: CustomerRecord;
   sources: SourceRecord[];
+  taxIdentifiers: TaxIdentifierRecord[];
 }
 
 const customerNotFound = (id: string) => notFound('id', `Customer '${id}' not found.`);
@@ -29,7 +30,11 @@ export async function loadCustomer(
 ): Promise<CustomerView> {
   const customer = await tx.customers.get(accountId, id, { lock });
   if (!customer) throw customerNotFound(id);
-  return { customer, sources: await savedSources(tx, accountId, id) };
+  return {
+    customer,
+    sources: await savedSources(tx, accountId, id),
+    taxIdentifiers: await tx.taxIdentifiers.listByCustomer(accountId, id),
+  };
 }
 
 function applyInput(
@@ -92,7 +97,7 @@ export async function createCustomer(
     await tx.events.append([
       newEvent(customer.accountId, 'customer.created', customerToWire(customer, []), at),
     ]);
-    return { customer, sources: [] };
+    return { customer, sources: [], taxIdentifiers: [] };
   });
 }
 
@@ -111,12 +116,12 @@ export async function updateCustomer(
       updateEvent(
         customer.accountId,
         'customer.updated',
-        customerToWire(view.customer, view.sources),
-        customerToWire(customer, view.sources),
+        customerToWire(view.customer, view.sources, view.taxIdentifiers),
+        customerToWire(customer, view.sources, view.taxIdentifiers),
         at,
       ),
     ]);
-    return { customer, sources: view.sources };
+    return { ...view, customer };
   });
 }
 
@@ -132,6 +137,8 @@ export async function deleteCustomer(deps: Deps, caller: Caller, id: string): Pr
     for (const source of view.sources) {
       await tx.sources.update({ ...source, state: 'cancelled', updatedAt: at });
     }
+    // its tax identifiers stay, held by no one (DR: delete them to be rid of them)
+    await tx.taxIdentifiers.releaseCustomer(caller.account.id, id, at);
     await tx.customers.delete(caller.account.id, id);
     await tx.events.append([
       newEvent(caller.account.id, 'customer.deleted', customerToWire(view.customer, []), at),
@@ -149,7 +156,11 @@ export async function listCustomers(
     const result = await tx.customers.list(caller.account.id, filters, page);
     const data: CustomerView[] = [];
     for (const customer of result.data) {
-      data.push({ customer, sources: await savedSources(tx, caller.account.id, customer.id) });
+      data.push({
+        customer,
+        sources: await savedSources(tx, caller.account.id, customer.id),
+        taxIdentifiers: await tx.taxIdentifiers.listByCustomer(caller.account.id, customer.id),
+      });
     }
     return { data, hasMore: result.hasMore };
   });

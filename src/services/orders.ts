@@ -8,13 +8,14 @@ import {
   decideOrderCreation,
   type PaymentSourceForOrder,
 } from '../domain/order/create.js';
+import { orderTaxIdentifierBlocker } from '../domain/tax/identifiers.js';
 import type { OrderCreate, OrderUpdate } from '../http/schemas/checkout.js';
 import { newOrderId, newUuid } from '../lib/ids.js';
 import type { ChargeRecord, OperationRecord, Page, PageQuery, SourceRecord } from '../store/records.js';
 import type { OrderFilters } from '../store/repos/orders.js';
 import type { Tx } from '../store/store.js';
 import type { OrderView } from '../wire/order.js';
-import { type CheckoutView, loadCheckoutView } from './checkouts.js';
+import { appliedTaxIdentifiers, type CheckoutView, loadCheckoutView, purchaseOf } from './checkouts.js';
 import { type Caller, type Deps, now } from './context.js';
 import { validateMetadata } from './input.js';
 import { persistPlan } from './order-plan.js';
@@ -82,6 +83,7 @@ export async function createOrder(
     checkOrderable(checkout);
     const view = await loadCheckoutView(tx, accountId, found);
     const primaryAmountMinor = readyToOrder(view);
+    await checkTaxIdentifiers(tx, view);
     // every refusal from here on spends the checkout: the client must start a new one
     const spend = async (error: AppError): Promise<Attempt> => {
       await tx.checkouts.markSpent(accountId, checkoutId, error.message, at);
@@ -106,6 +108,29 @@ export async function createOrder(
   });
   if (!attempt.ok) throw attempt.error;
   return attempt.view;
+}
+
+/**
+ * The checkout's tax identifiers, as they are now: each still exists (DR: 409 not_found on `id`),
+ * each applies to the order, and a country that requires one has one (tax-identifiers.md). A
+ * refusal writes nothing: the client fixes the checkout and submits it again.
+ */
+async function checkTaxIdentifiers(tx: Tx, view: CheckoutView): Promise<void> {
+  const { checkout } = view;
+  const attached = appliedTaxIdentifiers(checkout.data);
+  const found = await tx.taxIdentifiers.getMany(
+    checkout.accountId,
+    attached.map((t) => t.id),
+  );
+  const missing = attached.find((t) => !found.has(t.id));
+  if (missing) {
+    throw new AppError('not_found', 'id', `Tax identifier '${missing.id}' not found.`, { type: 'conflict' });
+  }
+  const blocker = orderTaxIdentifierBlocker(
+    attached.map((t) => found.get(t.id) ?? t),
+    purchaseOf(checkout, view.items),
+  );
+  if (blocker) throw blocker;
 }
 
 /** The checkout is ready for an order (a 400 the client can fix, if not); the primary's share. */

@@ -74,6 +74,22 @@ export interface CustomerRecord {
   updatedAt: number;
 }
 
+/** A tax identifier (tax-identifiers.md): type and value, its verification, maybe a customer. */
+export interface TaxIdentifierRecord {
+  accountId: string;
+  id: string;
+  customerId: string | null;
+  type: string;
+  value: string;
+  state: 'pending' | 'verified' | 'not_valid';
+  /** state → epoch ms */
+  stateTimes: Partial<Record<'pending' | 'verified' | 'not_valid', number>>;
+  verifiedName: string | null;
+  verifiedAddress: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface CardDetails {
   brand: string;
   lastFourDigits: string;

@@ -66,6 +66,23 @@ export interface CustomersTable {
   updated_at: number;
 }
 
+export interface TaxIdentifiersTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  customer_id: string | null;
+  type: string;
+  value: string;
+  state: string;
+  pending_at: number | null;
+  verified_at: number | null;
+  not_valid_at: number | null;
+  verified_name: string | null;
+  verified_address: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface SourcesTable {
   seq: Generated<number>;
   account_id: string;
@@ -349,6 +366,7 @@ export interface Database {
   skus: SkusTable;
   customers: CustomersTable;
   sources: SourcesTable;
+  tax_identifiers: TaxIdentifiersTable;
   checkouts: CheckoutsTable;
   checkout_sources: CheckoutSourcesTable;
   orders: OrdersTable;

@@ -16,6 +16,7 @@ import { SettingsRepo } from './repos/settings.js';
 import { SkusRepo } from './repos/skus.js';
 import { SourcesRepo } from './repos/sources.js';
 import { TasksRepo } from './repos/tasks.js';
+import { TaxIdentifiersRepo } from './repos/tax-identifiers.js';
 import { WebhooksRepo } from './repos/webhooks.js';
 import type { Database } from './schema.js';
 
@@ -59,6 +60,7 @@ export class Tx {
   readonly refunds: RefundsRepo;
   readonly returns: ReturnsRepo;
   readonly tasks: TasksRepo;
+  readonly taxIdentifiers: TaxIdentifiersRepo;
   readonly webhooks: WebhooksRepo;
   readonly idempotency: IdempotencyRepo;
   readonly settings: SettingsRepo;
@@ -83,6 +85,7 @@ export class Tx {
     this.refunds = new RefundsRepo(db, dialect, this.orders);
     this.returns = new ReturnsRepo(db, dialect, this.orders);
     this.tasks = new TasksRepo(db, dialect);
+    this.taxIdentifiers = new TaxIdentifiersRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);
     this.settings = new SettingsRepo(db, dialect);

@@ -1,4 +1,5 @@
-import type { CustomerRecord, SkuRecord, SourceRecord } from '../store/records.js';
+import { applicabilityOf } from '../domain/tax/identifiers.js';
+import type { CustomerRecord, SkuRecord, SourceRecord, TaxIdentifierRecord } from '../store/records.js';
 import { compact, money, time, type WireObject } from './common.js';
 
 export function skuToWire(sku: SkuRecord): WireObject {
@@ -50,7 +51,36 @@ export function sourceToWire(source: SourceRecord, amountMinorOverride?: number)
   });
 }
 
-export function customerToWire(customer: CustomerRecord, sources: readonly SourceRecord[]): WireObject {
+/** A tax identifier (DR's CustomerTaxIdentifier: with where it applies). */
+export function taxIdentifierToWire(taxId: TaxIdentifierRecord): WireObject {
+  const stateTransitions: Record<string, string> = {};
+  for (const [state, at] of Object.entries(taxId.stateTimes)) stateTransitions[state] = time(at);
+  return compact({
+    id: taxId.id,
+    createdTime: time(taxId.createdAt),
+    updatedTime: time(taxId.updatedAt),
+    customerId: taxId.customerId,
+    type: taxId.type,
+    value: taxId.value,
+    state: taxId.state,
+    stateTransitions,
+    verifiedName: taxId.verifiedName,
+    verifiedAddress: taxId.verifiedAddress,
+    applicability: applicabilityOf(taxId.type),
+  });
+}
+
+/** A tax identifier as DR's TaxIdentifier shows it (checkouts, orders, attaching): no applicability. */
+export function taxIdentifierBriefToWire(taxId: TaxIdentifierRecord): WireObject {
+  const { applicability: _where, ...shown } = taxIdentifierToWire(taxId);
+  return shown;
+}
+
+export function customerToWire(
+  customer: CustomerRecord,
+  sources: readonly SourceRecord[],
+  taxIdentifiers: readonly TaxIdentifierRecord[] = [],
+): WireObject {
   return compact({
     id: customer.id,
     createdTime: time(customer.createdAt),
@@ -59,7 +89,7 @@ export function customerToWire(customer: CustomerRecord, sources: readonly Sourc
     ...customer.data,
     defaultSourceId: customer.defaultSourceId,
     sources: sources.map((s) => sourceToWire(s)),
-    taxIdentifiers: [],
+    taxIdentifiers: taxIdentifiers.map(taxIdentifierToWire),
     requestToBeForgotten: customer.requestToBeForgotten,
     type: customer.type,
     metadata: customer.metadata,

@@ -56,7 +56,7 @@ export function descriptiveToWire(
           ...choice,
         })
       : undefined,
-    sellingEntity: SELLING_ENTITY,
+    sellingEntity: data.sellingEntity ?? SELLING_ENTITY,
     disclosures: data.disclosures,
   };
 }

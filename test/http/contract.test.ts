@@ -78,6 +78,11 @@ const IMPLEMENTED = [
   'DELETE /skus/{id}',
   'POST /sources',
   'GET /sources/{id}',
+  'GET /tax-identifiers',
+  'POST /tax-identifiers',
+  'GET /tax-identifiers/{id}',
+  'DELETE /tax-identifiers/{id}',
+  'POST /customers/{id}/tax-identifiers/{taxId}',
   'GET /webhooks',
   'POST /webhooks',
   'GET /webhooks/{id}',
@@ -236,6 +241,27 @@ for (const kind of storeKinds()) {
       await call('POST /customers/{id}/sources/{sourceId}', `/customers/${customer.id}/sources/${card.id}`);
       await call('GET /sources/{id}', `/sources/${card.id}`);
       await call('DELETE /customers/{id}/sources/{sourceId}', `/customers/${customer.id}/sources/${card.id}`);
+      const taxId = await call('POST /tax-identifiers', '/tax-identifiers', {
+        type: 'de',
+        value: 'DE123456789',
+      });
+      await call('GET /tax-identifiers/{id}', `/tax-identifiers/${taxId.id}`);
+      await call(
+        'POST /customers/{id}/tax-identifiers/{taxId}',
+        `/customers/${customer.id}/tax-identifiers/${taxId.id}`,
+      );
+      await call('GET /customers/{id}', `/customers/${customer.id}`);
+      await call('GET /tax-identifiers', '/tax-identifiers');
+      await call(
+        'POST /checkouts',
+        '/checkouts',
+        digitalCheckoutBody({
+          customerId: customer.id,
+          customerType: 'business',
+          billTo: { name: 'B', address: { line1: 'x', city: 'Berlin', postalCode: '10117', country: 'DE' } },
+        }),
+      );
+      await call('DELETE /tax-identifiers/{id}', `/tax-identifiers/${taxId.id}`);
       await call('DELETE /customers/{id}', `/customers/${customer.id}`);
       await createSku(t.api, 'c-sku3');
       const checkout = await call(
@@ -327,11 +353,13 @@ for (const kind of storeKinds()) {
                       ? '/refunds/x'
                       : event.type.startsWith('return.')
                         ? '/returns/x'
-                        : event.type.startsWith('webhook.')
-                          ? '/webhooks/x'
-                          : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
-                            ? '/sources/x'
-                            : '/customers/x';
+                        : event.type.includes('tax_identifier.')
+                          ? '/tax-identifiers/x'
+                          : event.type.startsWith('webhook.')
+                            ? '/webhooks/x'
+                            : event.type.startsWith('customer.source.') || event.type.startsWith('source.')
+                              ? '/sources/x'
+                              : '/customers/x';
         const result = checkContract('GET', path, 200, event.data.object);
         assert.deepEqual(result.errors, [], `${event.type} carries the object of ${path}`);
       }

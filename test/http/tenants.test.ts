@@ -22,6 +22,7 @@ const BODIES: Record<string, unknown> = {
   'POST /events/{id}/redeliver': {},
   'POST /returns/{id}': { state: 'accepted' },
   'POST /test-helpers/orders/{id}/dispute/resolve': { outcome: 'won' },
+  'POST /test-helpers/tax-identifiers/{id}/verification': { state: 'verified' },
 };
 
 /** PUT /skus/{id} is an upsert: with another key it makes that account's own SKU (checked below). */
@@ -70,6 +71,10 @@ for (const kind of storeKinds()) {
       own['webhook'] = (
         await t.api.post('/webhooks', { types: ['*'], address: 'http://127.0.0.1:9/h' })
       ).body.id;
+      own['tax-identifier'] = (
+        await t.api.post('/tax-identifiers', { type: 'de', value: 'DE444444444' })
+      ).body.id;
+      await t.api.post(`/customers/${own['customer']}/tax-identifiers/${own['tax-identifier']}`);
       own['event'] = (await t.api.get('/events?limit=1')).body.data[0].id;
       for (const [name, id] of Object.entries(own)) assert.ok(id, `made ${name}`);
     });

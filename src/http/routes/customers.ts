@@ -28,19 +28,19 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/customers', { schema: { body: CustomerCreate } }, async (request, reply) => {
     const view = await createCustomer(deps, callerOf(request), (request.body ?? {}) as CustomerCreate);
     reply.status(201);
-    return customerToWire(view.customer, view.sources);
+    return customerToWire(view.customer, view.sources, view.taxIdentifiers);
   });
 
   app.get('/customers/:id', { schema: { params: IdParams } }, async (request) => {
     const { id } = request.params as { id: string };
     const view = await getCustomer(deps, callerOf(request), id);
-    return customerToWire(view.customer, view.sources);
+    return customerToWire(view.customer, view.sources, view.taxIdentifiers);
   });
 
   app.post('/customers/:id', { schema: { params: IdParams, body: CustomerUpdate } }, async (request) => {
     const { id } = request.params as { id: string };
     const view = await updateCustomer(deps, callerOf(request), id, (request.body ?? {}) as CustomerUpdate);
-    return customerToWire(view.customer, view.sources);
+    return customerToWire(view.customer, view.sources, view.taxIdentifiers);
   });
 
   app.delete('/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
@@ -64,7 +64,10 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
       },
       pageOf(query),
     );
-    return { hasMore: page.hasMore, data: page.data.map((v) => customerToWire(v.customer, v.sources)) };
+    return {
+      hasMore: page.hasMore,
+      data: page.data.map((v) => customerToWire(v.customer, v.sources, v.taxIdentifiers)),
+    };
   });
 
   app.post('/customers/:id/sources/:sourceId', { schema: { params: IdSourceParams } }, async (request) => {

@@ -1034,4 +1034,16 @@ export const DR_RESPONSES: Record<string, Record<string, object>> = {
   'POST /skus/{id}': { '200': { $ref: 'dr#/components/schemas/Sku' } },
   'POST /sources': { '201': { $ref: 'dr#/components/schemas/Source' } },
   'GET /sources/{id}': { '200': { $ref: 'dr#/components/schemas/Source' } },
+  'GET /tax-identifiers': {
+    '200': {
+      type: 'object',
+      properties: {
+        hasMore: { type: 'boolean' },
+        data: { type: 'array', items: { $ref: 'dr#/components/schemas/CustomerTaxIdentifier' } },
+      },
+    },
+  },
+  'POST /tax-identifiers': { '201': { $ref: 'dr#/components/schemas/CustomerTaxIdentifier' } },
+  'GET /tax-identifiers/{id}': { '200': { $ref: 'dr#/components/schemas/CustomerTaxIdentifier' } },
+  'POST /customers/{id}/tax-identifiers/{taxId}': { '200': { $ref: 'dr#/components/schemas/TaxIdentifier' } },
 };

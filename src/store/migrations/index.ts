@@ -533,6 +533,30 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
     run: indexRefundAmounts,
   },
+  {
+    version: 12,
+    name: 'tax identifiers',
+    statements: [
+      `CREATE TABLE tax_identifiers (
+        seq {seq},
+        account_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        customer_id TEXT,
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        state TEXT NOT NULL,
+        pending_at {big},
+        verified_at {big},
+        not_valid_at {big},
+        verified_name TEXT,
+        verified_address TEXT,
+        created_at {big} NOT NULL,
+        updated_at {big} NOT NULL,
+        UNIQUE (account_id, id)
+      )`,
+      'CREATE INDEX tax_identifiers_customer ON tax_identifiers (account_id, customer_id)',
+    ],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

@@ -27,6 +27,7 @@ const toApiKey = (row: Selectable<ApiKeysTable>): ApiKeyRecord => ({
 const ACCOUNT_DATA_TABLES = [
   'skus',
   'customers',
+  'tax_identifiers',
   'sources',
   'checkouts',
   'checkout_sources',

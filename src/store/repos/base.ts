@@ -45,7 +45,15 @@ export interface HotStatements {
 /** `?, ?, ?` */
 export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
-type ListedTable = 'skus' | 'customers' | 'sources' | 'checkouts' | 'orders' | 'events' | 'webhooks';
+type ListedTable =
+  | 'skus'
+  | 'customers'
+  | 'sources'
+  | 'checkouts'
+  | 'orders'
+  | 'events'
+  | 'webhooks'
+  | 'tax_identifiers';
 
 /**
  * Rows per INSERT: SQLite binds at most 32,766 values per statement, PostgreSQL 65,535; batches
