@@ -61,6 +61,12 @@ export const OPERATIONS = [
   'POST /tax-identifiers',
   'GET /tax-identifiers/{id}',
   'POST /customers/{id}/tax-identifiers/{taxId}',
+  'GET /files',
+  'GET /files/{id}',
+  'GET /file-links',
+  'POST /file-links',
+  'GET /file-links/{id}',
+  'POST /file-links/{id}',
 ] as const;
 
 const KEPT = new Set(['type', 'properties', 'items', 'additionalProperties', 'nullable', '$ref']);

@@ -25,6 +25,7 @@ import { accountRoutes } from './http/routes/account.js';
 import { checkoutRoutes } from './http/routes/checkouts.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { eventRoutes } from './http/routes/events.js';
+import { fileRoutes } from './http/routes/files.js';
 import { fulfillmentRoutes } from './http/routes/fulfillments.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { refundRoutes } from './http/routes/refunds.js';
@@ -204,6 +205,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   refundRoutes(app, deps);
   returnRoutes(app, deps);
   taxIdentifierRoutes(app, deps);
+  fileRoutes(app, deps);
   eventRoutes(app, deps);
   accountRoutes(app, deps);
   testHelperRoutes(app, deps);

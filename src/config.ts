@@ -33,6 +33,8 @@ export interface ServeConfig extends StoreConfig {
   rateLimitPerSecond: number | undefined;
   /** --processes / TRIBUTARY_PROCESSES: server processes sharing the port (PostgreSQL only) */
   processes: number;
+  /** TRIBUTARY_PUBLIC_URL: where clients reach the server (file URLs); default where it listens */
+  publicUrl: string | undefined;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -97,7 +99,16 @@ export function serveConfig(flags: ServeFlags, env: Env): ServeConfig {
     webhookPrivateAddresses: privateAddresses(env['TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES']),
     rateLimitPerSecond: rateLimit(env['TRIBUTARY_RATE_LIMIT']),
     processes: processCount(nonEmpty(flags.processes) ?? nonEmpty(env['TRIBUTARY_PROCESSES'])),
+    publicUrl: publicUrl(env['TRIBUTARY_PUBLIC_URL']),
   });
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol))
+    throw new Error(`TRIBUTARY_PUBLIC_URL must be an http(s) URL, not '${value}'`);
+  return text.replace(/\/+$/, '');
 }
 
 const PROCESSES_MAX = 64;

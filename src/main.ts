@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { SHUTDOWN_GRACE_MS } from './limits.js';
 import { Simulator } from './processor/simulator/simulator.js';
 import { bootstrapAccount } from './services/accounts.js';
+import type { Settings } from './services/context.js';
 import { TaskWorker } from './services/tasks.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -37,7 +38,8 @@ export async function serve(
     settings: {
       webhookPrivateAddresses: config.webhookPrivateAddresses,
       rateLimitPerSecond: config.rateLimitPerSecond,
-    },
+      publicUrl: config.publicUrl,
+    } as Settings,
   };
   // events are delivered to webhooks from the outbox by this worker
   const deliveries = new DeliveryWorker(deps);
@@ -49,6 +51,7 @@ export async function serve(
   deliveries.start();
   const address = app.server.address();
   const url = servedUrl(config, typeof address === 'object' && address ? address.port : config.port);
+  deps.settings.publicUrl ??= url;
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -19,6 +19,9 @@ export const EVENT_TYPES = [
   // disputes (returns-and-refunds-1/disputes-and-chargebacks.md)
   'order.dispute',
   'order.dispute.resolved',
+  // accessing-invoices-and-credit-memos.md
+  'order.invoice.created',
+  'order.credit_memo.created',
   // charges (order-management/orders/payment-charges)
   'order.charge.capturable',
   'order.charge.processing',

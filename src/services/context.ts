@@ -13,6 +13,8 @@ export interface Settings {
   webhookPrivateAddresses: 'allow' | 'deny';
   /** requests per second per API key (TRIBUTARY_RATE_LIMIT); unset: no limit */
   rateLimitPerSecond?: number | undefined;
+  /** where this server is reached (TRIBUTARY_PUBLIC_URL, else where it listens): file URLs */
+  publicUrl?: string | undefined;
   /** check every schema-serialized body against JSON.stringify's (the test apps do) */
   verifySerialization?: boolean | undefined;
 }
@@ -32,6 +34,13 @@ export interface Deps {
 export interface Caller {
   account: AccountRecord;
   keyKind: 'secret' | 'public';
+}
+
+const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
+
+/** The server's public address, without a trailing slash. */
+export function publicUrlOf(deps: Deps): string {
+  return (deps.settings?.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '');
 }
 
 export function now(deps: Deps, caller: Caller): number {

@@ -1,3 +1,4 @@
+import { documentsDue } from '../domain/order/documents.js';
 import type { Order } from '../domain/order/model.js';
 import type { About, Plan, PlannedTask } from '../domain/order/plan.js';
 import { assert } from '../lib/assert.js';
@@ -34,7 +35,7 @@ export async function persistPlan(
   else await tx.orders.insert(next);
   for (const authorization of plan.authorizations) await tx.operations.insertAuthorization(authorization);
 
-  const planned: PlannedTask[] = [...plan.tasks];
+  const planned: PlannedTask[] = [...plan.tasks, ...documentsDue(before, plan)];
   for (const id of plan.submit) {
     const op = next.operations.find((o) => o.id === id);
     const charge = next.charges.find((c) => c.id === op?.chargeId);

@@ -12,6 +12,7 @@ import { pause } from '../store/retry.js';
 import type { Tx } from '../store/store.js';
 import type { OrderView } from '../wire/order.js';
 import type { Deps } from './context.js';
+import { issueDocument } from './documents.js';
 import { persistPlan } from './order-plan.js';
 import { loadOrderView } from './order-view.js';
 
@@ -96,6 +97,9 @@ async function runTask(
         await onOrder(tx, deps, task.accountId, orderId, (view) =>
           decideReview(view, task.payload['outcome'] === 'block' ? 'block' : 'accept', ctx),
         );
+        break;
+      case 'document':
+        await issueDocument(tx, deps, task.accountId, orderId, task.payload, at);
         break;
       case 'chargeback': {
         const decision = await onOrder(tx, deps, task.accountId, orderId, (view) =>

@@ -90,6 +90,31 @@ export interface TaxIdentifierRecord {
   updatedAt: number;
 }
 
+/** A file Tributary serves (files.md): an order's invoice or credit memo. */
+export interface FileRecord {
+  accountId: string;
+  id: string;
+  orderId: string | null;
+  refundId: string | null;
+  purpose: string;
+  fileName: string;
+  title: string;
+  /** pdf */
+  type: string;
+  size: number;
+  createdAt: number;
+}
+
+/** A public link to a file (file-links), usable until it expires. */
+export interface FileLinkRecord {
+  accountId: string;
+  id: string;
+  fileId: string;
+  expiresAt: number;
+  metadata: Metadata | null;
+  createdAt: number;
+}
+
 export interface CardDetails {
   brand: string;
   lastFourDigits: string;

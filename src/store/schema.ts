@@ -83,6 +83,31 @@ export interface TaxIdentifiersTable {
   updated_at: number;
 }
 
+export interface FilesTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  order_id: string | null;
+  refund_id: string | null;
+  purpose: string;
+  file_name: string;
+  title: string;
+  type: string;
+  size: number;
+  content: string;
+  created_at: number;
+}
+
+export interface FileLinksTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  file_id: string;
+  expires_at: number;
+  metadata: Json | null;
+  created_at: number;
+}
+
 export interface SourcesTable {
   seq: Generated<number>;
   account_id: string;
@@ -367,6 +392,8 @@ export interface Database {
   customers: CustomersTable;
   sources: SourcesTable;
   tax_identifiers: TaxIdentifiersTable;
+  files: FilesTable;
+  file_links: FileLinksTable;
   checkouts: CheckoutsTable;
   checkout_sources: CheckoutSourcesTable;
   orders: OrdersTable;

@@ -6,6 +6,7 @@ import type { HotStatements } from './repos/base.js';
 import { CheckoutsRepo } from './repos/checkouts.js';
 import { CustomersRepo } from './repos/customers.js';
 import { EventsRepo } from './repos/events.js';
+import { FilesRepo } from './repos/files.js';
 import { FulfillmentsRepo } from './repos/fulfillments.js';
 import { IdempotencyRepo } from './repos/idempotency.js';
 import { OperationsRepo } from './repos/operations.js';
@@ -61,6 +62,7 @@ export class Tx {
   readonly returns: ReturnsRepo;
   readonly tasks: TasksRepo;
   readonly taxIdentifiers: TaxIdentifiersRepo;
+  readonly files: FilesRepo;
   readonly webhooks: WebhooksRepo;
   readonly idempotency: IdempotencyRepo;
   readonly settings: SettingsRepo;
@@ -86,6 +88,7 @@ export class Tx {
     this.returns = new ReturnsRepo(db, dialect, this.orders);
     this.tasks = new TasksRepo(db, dialect);
     this.taxIdentifiers = new TaxIdentifiersRepo(db, dialect);
+    this.files = new FilesRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);
     this.settings = new SettingsRepo(db, dialect);

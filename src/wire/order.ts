@@ -2,6 +2,7 @@ import { addLineParts, type LineParts } from '../domain/order/components.js';
 import { itemRefundableMinor, ledgerOf } from '../domain/order/ledger.js';
 import type {
   ChargeRecord,
+  DocumentPurpose,
   FulfillmentRecord,
   OperationRecord,
   Order,
@@ -131,10 +132,19 @@ export function orderToWire(
             },
           },
     customerType: order.customerType,
+    invoicePDFs: documentsOf(view, 'customer_invoice'),
+    creditMemoPDFs: documentsOf(view, 'customer_credit_memo'),
     liveMode: false,
     metadata: order.metadata,
     upstreamId: order.upstreamId,
   });
+}
+
+/** The order's invoices or credit memos (DR: absent until one is issued). */
+function documentsOf(view: Pick<Order, 'documents'>, purpose: DocumentPurpose): WireObject[] | undefined {
+  const documents = (view.documents ?? []).filter((d) => d.purpose === purpose);
+  if (documents.length === 0) return undefined;
+  return documents.map((d) => ({ id: d.id, url: d.url, liveMode: false }));
 }
 
 export function fulfillmentToWire(fulfillment: FulfillmentRecord, order?: OrderView): WireObject {

@@ -37,6 +37,18 @@ export class Api {
     private readonly defaultKey: string,
   ) {}
 
+  /** A GET whose answer is not JSON (a PDF): status, headers and the bytes. */
+  async bytes(
+    url: string,
+  ): Promise<{ statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer }> {
+    const response = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { authorization: `Bearer ${this.defaultKey}` },
+    });
+    return { statusCode: response.statusCode, headers: response.headers, rawPayload: response.rawPayload };
+  }
+
   async request<T = any>(
     method: string,
     url: string,
@@ -58,8 +70,10 @@ export class Api {
       ...(payload === undefined ? {} : { payload }),
     });
     const raw = response.body;
-    const parsed = raw.length > 0 ? JSON.parse(raw) : undefined;
-    if (!options.unchecked) {
+    // a file's content (application/pdf) is bytes, not JSON: its body stays undefined
+    const json = String(response.headers['content-type'] ?? 'application/json').includes('json');
+    const parsed = raw.length > 0 && json ? JSON.parse(raw) : undefined;
+    if (!options.unchecked && json) {
       const result = checkContract(method, url, response.statusCode, parsed);
       assert.deepEqual(
         result.errors,

@@ -26,7 +26,7 @@ const BODIES: Record<string, unknown> = {
 };
 
 /** PUT /skus/{id} is an upsert: with another key it makes that account's own SKU (checked below). */
-const NOT_ID_LOOKUPS = new Set(['PUT /skus/{id}']);
+const NOT_ID_LOOKUPS = new Set(['PUT /skus/{id}', 'GET /links/{id}']);
 
 for (const kind of storeKinds()) {
   describe(`tenant isolation (${kind})`, () => {
@@ -70,6 +70,10 @@ for (const kind of storeKinds()) {
       own['capture'] = captured.body.payment.charges[0].captures[0].id;
       own['webhook'] = (
         await t.api.post('/webhooks', { types: ['*'], address: 'http://127.0.0.1:9/h' })
+      ).body.id;
+      own['file'] = (await t.api.get(`/orders/${order.id}`)).body.invoicePDFs[0].id;
+      own['file-link'] = (
+        await t.api.post('/file-links', { fileId: own['file'], expiresTime: '2999-01-01T00:00:00Z' })
       ).body.id;
       own['tax-identifier'] = (
         await t.api.post('/tax-identifiers', { type: 'de', value: 'DE444444444' })

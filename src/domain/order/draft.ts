@@ -36,6 +36,8 @@ export class Draft {
   refunds: RefundRecord[];
   returns: ReturnRecord[];
   dispute: DisputeRecord | undefined;
+  /** issued by their own task (domain/order/documents.ts); a command keeps them */
+  private readonly documents: Order['documents'];
   readonly events: PlannedEvent[] = [];
   readonly tasks: PlannedTask[] = [];
   readonly submit: string[] = [];
@@ -54,6 +56,7 @@ export class Draft {
     this.refunds = [...start.refunds];
     this.returns = [...start.returns];
     this.dispute = start.dispute;
+    this.documents = start.documents;
     this.legacy = start.legacy === true;
   }
 
@@ -71,6 +74,7 @@ export class Draft {
       refunds: this.refunds,
       returns: this.returns,
       ...(this.dispute ? { dispute: this.dispute } : {}),
+      ...(this.documents ? { documents: this.documents } : {}),
       ...(this.legacy ? { legacy: true } : {}),
     };
   }

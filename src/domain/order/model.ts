@@ -20,8 +20,21 @@ export interface Order {
   returns: readonly ReturnRecord[];
   /** an open dispute: the state the order resumes when it is resolved */
   dispute?: DisputeRecord | undefined;
+  /** the invoice and credit memos issued for it (accessing-invoices-and-credit-memos.md) */
+  documents?: readonly DocumentRecord[] | undefined;
   /** some operations were written before the ledger kept their parts (domain/order/legacy.ts) */
   legacy?: boolean | undefined;
+}
+
+export type DocumentPurpose = 'customer_invoice' | 'customer_credit_memo';
+
+/** A PDF issued for an order: its file (GET /files/{id}), and the refund a credit memo is for. */
+export interface DocumentRecord {
+  id: string;
+  purpose: DocumentPurpose;
+  refundId?: string | undefined;
+  url: string;
+  createdAt: number;
 }
 
 export interface DisputeRecord {

@@ -22,7 +22,7 @@ export interface PlannedEvent {
   about: About;
 }
 
-export type TaskKind = 'settle' | 'review' | 'chargeback';
+export type TaskKind = 'settle' | 'review' | 'chargeback' | 'document';
 
 /** Work due later on the account's clock. */
 export interface PlannedTask {

@@ -26,4 +26,10 @@ export const DR_EXTRA_PROPERTIES: Record<string, Record<string, Record<string, u
   // an expanded order's items (expanding-events.md): physical, and the SKU's metadata
   ProductDetails: { physical: { type: 'boolean' }, metadata: { type: 'object', additionalProperties: true } },
   CreateReturnsResponse: { liveMode: { type: 'boolean' }, updatedTime: { type: 'string' } },
+  // an order's invoicePDFs[] and creditMemoPDFs[] show liveMode in DR's
+  // accessing-invoices-and-credit-memos.md
+  File: { liveMode: { type: 'boolean' } },
+  // a file link of a file made by Tributary: DR's FileLink has no metadata in the file's links
+  // but takes metadata on its own; a file shows which order (and refund) it documents
+  FileObject: { orderId: { type: 'string' }, refundId: { type: 'string' } },
 };

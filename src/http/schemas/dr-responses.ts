@@ -309,7 +309,40 @@ export const DR_COMPONENTS = {
           taxAmount: { type: 'number' },
         },
       },
-      File: { type: 'object', properties: { id: { type: 'string' }, url: { type: 'string' } } },
+      File: {
+        type: 'object',
+        properties: { id: { type: 'string' }, url: { type: 'string' }, liveMode: { type: 'boolean' } },
+      },
+      FileLink: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          createdTime: { type: 'string' },
+          expired: { type: 'boolean' },
+          expiresTime: { type: 'string' },
+          fileId: { type: 'string' },
+          liveMode: { type: 'boolean' },
+          metadata: { $ref: 'dr#/components/schemas/Metadata' },
+          url: { type: 'string' },
+        },
+      },
+      FileObject: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          createdTime: { type: 'string' },
+          fileName: { type: 'string' },
+          links: { type: 'array', items: { $ref: 'dr#/components/schemas/FileLink' } },
+          purpose: { type: 'string' },
+          title: { type: 'string' },
+          size: { type: 'number' },
+          type: { type: 'string' },
+          url: { type: 'string' },
+          liveMode: { type: 'boolean' },
+          orderId: { type: 'string' },
+          refundId: { type: 'string' },
+        },
+      },
       FraudStateTransitions: { type: 'object', additionalProperties: true },
       Fulfillment: {
         type: 'object',
@@ -1046,4 +1079,26 @@ export const DR_RESPONSES: Record<string, Record<string, object>> = {
   'POST /tax-identifiers': { '201': { $ref: 'dr#/components/schemas/CustomerTaxIdentifier' } },
   'GET /tax-identifiers/{id}': { '200': { $ref: 'dr#/components/schemas/CustomerTaxIdentifier' } },
   'POST /customers/{id}/tax-identifiers/{taxId}': { '200': { $ref: 'dr#/components/schemas/TaxIdentifier' } },
+  'GET /files': {
+    '200': {
+      type: 'object',
+      properties: {
+        hasMore: { type: 'boolean' },
+        data: { type: 'array', items: { $ref: 'dr#/components/schemas/FileObject' } },
+      },
+    },
+  },
+  'GET /files/{id}': { '200': { $ref: 'dr#/components/schemas/FileObject' } },
+  'GET /file-links': {
+    '200': {
+      type: 'object',
+      properties: {
+        hasMore: { type: 'boolean' },
+        data: { type: 'array', items: { $ref: 'dr#/components/schemas/FileLink' } },
+      },
+    },
+  },
+  'POST /file-links': { '201': { $ref: 'dr#/components/schemas/FileLink' } },
+  'GET /file-links/{id}': { '200': { $ref: 'dr#/components/schemas/FileLink' } },
+  'POST /file-links/{id}': { '200': { $ref: 'dr#/components/schemas/FileLink' } },
 };

@@ -557,6 +557,38 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX tax_identifiers_customer ON tax_identifiers (account_id, customer_id)',
     ],
   },
+  {
+    version: 13,
+    name: 'files (invoices and credit memos, their PDF as base64) and file links',
+    statements: [
+      `CREATE TABLE files (
+        seq {seq},
+        account_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        order_id TEXT,
+        refund_id TEXT,
+        purpose TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        title TEXT NOT NULL,
+        type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        created_at {big} NOT NULL,
+        UNIQUE (account_id, id)
+      )`,
+      `CREATE TABLE file_links (
+        seq {seq},
+        account_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        file_id TEXT NOT NULL,
+        expires_at {big} NOT NULL,
+        metadata TEXT,
+        created_at {big} NOT NULL,
+        UNIQUE (id)
+      )`,
+      'CREATE INDEX file_links_file ON file_links (account_id, file_id)',
+    ],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

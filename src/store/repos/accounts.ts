@@ -28,6 +28,8 @@ const ACCOUNT_DATA_TABLES = [
   'skus',
   'customers',
   'tax_identifiers',
+  'files',
+  'file_links',
   'sources',
   'checkouts',
   'checkout_sources',

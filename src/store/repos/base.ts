@@ -53,7 +53,9 @@ type ListedTable =
   | 'orders'
   | 'events'
   | 'webhooks'
-  | 'tax_identifiers';
+  | 'tax_identifiers'
+  | 'files'
+  | 'file_links';
 
 /**
  * Rows per INSERT: SQLite binds at most 32,766 values per statement, PostgreSQL 65,535; batches

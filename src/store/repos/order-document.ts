@@ -2,6 +2,7 @@ import { dense, sparse } from '../../domain/order/components.js';
 import type {
   ChargeRecord,
   DisputeRecord,
+  DocumentRecord,
   FulfillmentRecord,
   OperationRecord,
   Order,
@@ -31,6 +32,8 @@ export interface OrderDocument {
   returns?: Stored<ReturnRecord>[];
   /** an open dispute (absent when none) */
   dispute?: DisputeRecord;
+  /** its invoice and credit memos (absent when none) */
+  documents?: DocumentRecord[];
 }
 
 function stored<T extends { orderId: string; accountId?: string }>(record: T): Stored<T> {
@@ -51,6 +54,7 @@ export function documentOf(order: Order, partless?: ReadonlySet<string>): string
     refunds: order.refunds.map(stored),
     ...(order.returns.length > 0 ? { returns: order.returns.map(stored) } : {}),
     ...(order.dispute ? { dispute: order.dispute } : {}),
+    ...(order.documents && order.documents.length > 0 ? { documents: [...order.documents] } : {}),
   };
   return toJson(document);
 }
@@ -68,6 +72,7 @@ export function aggregateOf(order: OrderRecord, text: string | null): Order {
     refunds: document.refunds.map((refund) => ({ ...refund, accountId, orderId })),
     returns: (document.returns ?? []).map((ret) => ({ ...ret, accountId, orderId })),
     ...(document.dispute ? { dispute: document.dispute } : {}),
+    ...(document.documents ? { documents: document.documents } : {}),
   };
 }
 
