@@ -8,7 +8,15 @@ import type { DocumentPurpose } from '../domain/order/model.js';
  * can be read from the bytes. Not a tax document: Tributary is a sandbox.
  */
 
-type Wire = Record<string, any>;
+type Wire = Record<string, unknown>;
+
+const obj = (value: unknown): Wire =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Wire) : {};
+const list = (value: unknown): Wire[] => (Array.isArray(value) ? value.map(obj) : []);
+const text = (...values: unknown[]): string => {
+  const found = values.find((v) => typeof v === 'string' || typeof v === 'number');
+  return found === undefined ? '' : String(found);
+};
 
 export interface DocumentInput {
   purpose: DocumentPurpose;
@@ -41,7 +49,7 @@ function amount(value: unknown, currency: string): string {
 
 function addressLines(party: Wire | undefined): string[] {
   if (!party) return [];
-  const a = (party['address'] ?? {}) as Wire;
+  const a = obj(party['address']);
   return [
     party['name'],
     party['organization'],
@@ -63,7 +71,7 @@ export function renderDocumentPdf(input: DocumentInput): Promise<Buffer> {
     compress: false,
     info: {
       Title: `${TITLES[purpose]} ${input.fileId}`,
-      Author: String(order['sellingEntity']?.['name'] ?? 'Tributary'),
+      Author: text(obj(order['sellingEntity'])['name'], 'Tributary'),
       Creator: 'Tributary',
       CreationDate: issued,
     },
@@ -79,25 +87,26 @@ export function renderDocumentPdf(input: DocumentInput): Promise<Buffer> {
   doc.moveDown(0.3);
   doc.font('Helvetica').fontSize(10);
   doc.text(`Document ${input.fileId}`);
-  doc.text(`Order ${order['id']}`);
+  doc.text(`Order ${text(order['id'])}`);
   doc.text(`Issued ${issued.toISOString().slice(0, 10)}`);
-  if (refund) doc.text(`Refund ${refund['id']}${refund['reason'] ? ` (${refund['reason']})` : ''}`);
+  if (refund)
+    doc.text(`Refund ${text(refund['id'])}${refund['reason'] ? ` (${text(refund['reason'])})` : ''}`);
   doc.moveDown();
 
   doc.font('Helvetica-Bold').text('Seller');
-  doc.font('Helvetica').text(String(order['sellingEntity']?.['name'] ?? ''));
+  doc.font('Helvetica').text(text(obj(order['sellingEntity'])['name']));
   doc.moveDown(0.5);
   doc.font('Helvetica-Bold').text('Bill to');
   doc.font('Helvetica');
-  for (const line of addressLines(order['billTo'] as Wire | undefined)) doc.text(line);
+  for (const line of addressLines(obj(order['billTo']))) doc.text(line);
   if (order['email']) doc.text(String(order['email']));
-  const taxIds = (order['taxIdentifiers'] ?? []) as Wire[];
-  for (const t of taxIds) doc.text(`Tax identifier (${t['type']}): ${t['value']}`);
+  const taxIds = list(order['taxIdentifiers']);
+  for (const t of taxIds) doc.text(`Tax identifier (${text(t['type'])}): ${text(t['value'])}`);
   if (order['shipTo']) {
     doc.moveDown(0.5);
     doc.font('Helvetica-Bold').text('Ship to');
     doc.font('Helvetica');
-    for (const line of addressLines(order['shipTo'] as Wire)) doc.text(line);
+    for (const line of addressLines(obj(order['shipTo']))) doc.text(line);
   }
   doc.moveDown();
 
@@ -113,11 +122,11 @@ export function renderDocumentPdf(input: DocumentInput): Promise<Buffer> {
     doc.x = left;
   };
   row(['Item', 'Qty', 'Amount', 'Tax', 'Total'], true);
-  const items = (order['items'] ?? []) as Wire[];
+  const items = list(order['items']);
   const lines = refund
-    ? ((refund['items'] ?? []) as Wire[]).map((ri) => {
+    ? list(refund['items']).map((ri) => {
         const item = items.find((i) => i['id'] === ri['itemId']) ?? {};
-        return { name: item['productDetails']?.['name'] ?? item['skuId'] ?? ri['itemId'], ri, item };
+        return { name: text(obj(item['productDetails'])['name'], item['skuId'], ri['itemId']), ri, item };
       })
     : [];
   if (refund) {
@@ -131,15 +140,15 @@ export function renderDocumentPdf(input: DocumentInput): Promise<Buffer> {
       ]);
     }
     for (const { name, ri } of lines) {
-      row([String(name), String(ri['quantity'] ?? ''), '', '', money(ri['amount'])]);
+      row([name, text(ri['quantity']), '', '', money(ri['amount'])]);
     }
   } else {
     for (const item of items) {
-      const tax = (item['tax'] ?? {}) as Wire;
+      const tax = obj(item['tax']);
       const total = Number(item['amount'] ?? 0) + Number(tax['amount'] ?? 0);
       row([
-        String(item['productDetails']?.['name'] ?? item['skuId'] ?? item['id']),
-        String(item['quantity']),
+        text(obj(item['productDetails'])['name'], item['skuId'], item['id']),
+        text(item['quantity']),
         money(item['amount']),
         money(tax['amount']),
         money(Math.round(total * 1e6) / 1e6),
