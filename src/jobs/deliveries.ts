@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
+import { type ApiVersion, isApiVersion, LATEST_API_VERSION, webhookVersion } from '../domain/versions.js';
 import { isDeniedAddress } from '../domain/webhook/address.js';
 import { DELIVERY_TIMEOUT_MS, nextAttemptAt } from '../domain/webhook/schedule.js';
 import { accountNow } from '../lib/clock.js';
@@ -231,7 +232,7 @@ export class DeliveryWorker {
           };
         });
         this.foundNothing = claimed.length === 0;
-        for (const { delivery, clockOffsetMs } of claimed) {
+        for (const { delivery, clockOffsetMs, apiVersion } of claimed) {
           started += 1;
           this.perWebhook.set(delivery.webhookId, (this.perWebhook.get(delivery.webhookId) ?? 0) + 1);
           const event = events.get(`${delivery.accountId}/${delivery.eventId}`);
@@ -247,7 +248,14 @@ export class DeliveryWorker {
             else this.perWebhook.delete(delivery.webhookId);
             this.wake();
           };
-          const sending: Promise<void> = this.send(delivery, event, webhook, clockOffsetMs, release)
+          const sending: Promise<void> = this.send(
+            delivery,
+            event,
+            webhook,
+            clockOffsetMs,
+            apiVersion,
+            release,
+          )
             .catch((error: unknown) =>
               this.deps.logger.error({ err: error, delivery: delivery.id }, 'delivery failed unexpectedly'),
             )
@@ -296,6 +304,7 @@ export class DeliveryWorker {
     event: EventRecord | undefined,
     webhook: WebhookRecord | undefined,
     clockOffsetMs: number,
+    accountVersion: string,
     release: () => void,
   ): Promise<void> {
     if (!event || !webhook) {
@@ -308,7 +317,11 @@ export class DeliveryWorker {
       });
       return;
     }
-    const outcome = await this.post(webhook, event, clockOffsetMs);
+    const version = webhookVersion(
+      webhook.apiVersion,
+      isApiVersion(accountVersion) ? accountVersion : LATEST_API_VERSION,
+    );
+    const outcome = await this.post(webhook, event, clockOffsetMs, version);
     release();
     await this.recorded({ delivery, clockOffsetMs, event, webhook, outcome });
   }
@@ -352,8 +365,13 @@ export class DeliveryWorker {
     }
   }
 
-  private async post(webhook: WebhookRecord, event: EventRecord, clockOffsetMs: number): Promise<Outcome> {
-    const body = JSON.stringify(eventToWire(event));
+  private async post(
+    webhook: WebhookRecord,
+    event: EventRecord,
+    clockOffsetMs: number,
+    version: ApiVersion,
+  ): Promise<Outcome> {
+    const body = JSON.stringify(eventToWire(event, version));
     const now = accountNow(this.deps.clock, clockOffsetMs);
     const secrets = [webhook.secret];
     if (webhook.previousSecret && (webhook.previousSecretUntil ?? 0) > now)

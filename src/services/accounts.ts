@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
+import { type ApiVersion, LATEST_API_VERSION } from '../domain/versions.js';
 import { newAccountId, newApiKey, newApiKeyId } from '../lib/ids.js';
 import type { AccountRecord, ApiKeyRecord, ChargebackRiskPolicy } from '../store/records.js';
 import type { Store, Tx } from '../store/store.js';
@@ -42,6 +43,7 @@ async function insertAccount(tx: Tx, name: string, now: number): Promise<Account
     clockOffsetMs: 0,
     chargebackRiskPolicy: 'tolerant',
     taxRates: null,
+    apiVersion: LATEST_API_VERSION,
     createdAt: now,
     updatedAt: now,
   };
@@ -154,6 +156,7 @@ export class Authenticator {
 export interface AccountSettings {
   chargebackRiskPolicy?: ChargebackRiskPolicy | undefined;
   taxRates?: Record<string, number> | null | undefined;
+  apiVersion?: ApiVersion | undefined;
 }
 
 export async function updateAccountSettings(
@@ -168,6 +171,7 @@ export async function updateAccountSettings(
     const next = {
       chargebackRiskPolicy: settings.chargebackRiskPolicy ?? account.chargebackRiskPolicy,
       taxRates: settings.taxRates === undefined ? account.taxRates : settings.taxRates,
+      apiVersion: settings.apiVersion ?? account.apiVersion,
     };
     await tx.accounts.updateSettings(accountId, next, now);
     return { ...account, ...next, updatedAt: now };

@@ -22,6 +22,7 @@ import {
   type TaxIdentifierFacts,
 } from '../domain/tax/identifiers.js';
 import { lookupRate } from '../domain/tax/rates.js';
+import { inheritsCustomerData } from '../domain/versions.js';
 import type {
   CheckoutCreate,
   CheckoutItemCreate,
@@ -49,7 +50,7 @@ import type { Tx } from '../store/store.js';
 import { taxIdentifierBriefToWire } from '../wire/catalog.js';
 import { type AttachedSource, checkoutToWire } from '../wire/checkout.js';
 import { rateToString } from '../wire/common.js';
-import { type Caller, type Deps, newEvent, now, updateEvent } from './context.js';
+import { type Caller, type Deps, newEvent, now, updateEvent, versionOf } from './context.js';
 import { parseAmount, parseQuantity, requireCurrency, validateMetadata } from './input.js';
 
 export interface CheckoutView {
@@ -283,14 +284,16 @@ const taxIdentifierSnapshot = (t: TaxIdentifierRecord): Json => taxIdentifierBri
 /**
  * Settles a checkout's tax identifiers and selling entity before it is priced: those the request
  * names (checked: they exist, are the customer's or no one's, and apply), else those it chose
- * before (refreshed; a deleted one is kept as it was, and POST /orders refuses it), else the
- * registered customer's applicable ones.
+ * before (refreshed; a deleted one is kept as it was, and POST /orders refuses it), else, where
+ * the version passes customer data to checkouts (2021-03-23), the registered customer's
+ * applicable ones.
  */
 async function settleTaxIdentifiers(
   tx: Tx,
   checkout: CheckoutRecord,
   items: readonly CheckoutItemRecord[],
   requested: readonly { id?: string | undefined }[] | undefined,
+  inherit: boolean,
 ): Promise<CheckoutRecord> {
   const data: CheckoutData = { ...checkout.data };
   const purchase = purchaseOf({ ...checkout, data }, items);
@@ -320,7 +323,7 @@ async function settleTaxIdentifiers(
       const current = found.get(String((t as Record<string, unknown>)['id']));
       return current ? taxIdentifierSnapshot(current) : t;
     });
-  } else if (checkout.customerId !== null) {
+  } else if (checkout.customerId !== null && inherit) {
     const saved = await tx.taxIdentifiers.listByCustomer(accountId, checkout.customerId);
     const applicable = new Set(customerTaxIdentifiersFor(saved, purchase).map((t) => t.id));
     data.taxIdentifiers = saved.filter((t) => applicable.has(t.id)).map(taxIdentifierSnapshot);
@@ -571,11 +574,59 @@ async function cancelIfSingleUse(tx: Tx, source: SourceRecord, at: number): Prom
 // ---------------------------------------------------------------------------------------------
 // operations
 
+/**
+ * Version 2021-03-23 and earlier: a registered checkout takes what it does not define from its
+ * customer (using-the-checkout-identifier.md, "Passing customer data to checkouts"): email,
+ * shipping as shipTo, locale, type as customerType, and the default source (its owner as billTo,
+ * the source attached). 2021-12-13 takes nothing.
+ */
+async function inheritFromCustomer(
+  tx: Tx,
+  accountId: string,
+  input: CheckoutCreate,
+): Promise<CheckoutCreate> {
+  if (input.customerId === undefined) return input;
+  const customer = await tx.customers.get(accountId, input.customerId);
+  if (!customer) return input;
+  const inherited: CheckoutCreate = { ...input };
+  if (inherited.email === undefined && customer.email) inherited.email = customer.email;
+  if (inherited.locale === undefined && customer.locale) inherited.locale = customer.locale;
+  if (
+    inherited.customerType === undefined &&
+    (customer.type === 'business' || customer.type === 'individual')
+  )
+    inherited.customerType = customer.type;
+  const shipping = customer.data['shipping'];
+  if (inherited.shipTo === undefined && shipping)
+    inherited.shipTo = shipping as NonNullable<CheckoutCreate['shipTo']>;
+  const source = customer.defaultSourceId
+    ? await tx.sources.get(accountId, customer.defaultSourceId)
+    : undefined;
+  if (source && source.state === 'chargeable' && source.customerId === customer.id) {
+    const owner = (source.owner ?? {}) as Record<string, unknown>;
+    if (inherited.billTo === undefined && owner['address']) {
+      const name = [owner['firstName'], owner['lastName']].filter((n) => typeof n === 'string').join(' ');
+      inherited.billTo = {
+        address: owner['address'],
+        ...(name ? { name } : {}),
+        ...(typeof owner['email'] === 'string' ? { email: owner['email'] } : {}),
+      } as NonNullable<CheckoutCreate['billTo']>;
+    }
+    if (inherited.sourceId === undefined) inherited.sourceId = source.id;
+  }
+  return inherited;
+}
+
 export async function createCheckout(
   deps: Deps,
   caller: Caller,
-  input: CheckoutCreate,
+  given: CheckoutCreate,
 ): Promise<CheckoutView> {
+  const inherit = inheritsCustomerData(versionOf(caller));
+  const input =
+    inherit && given.customerId !== undefined
+      ? await deps.store.read((tx) => inheritFromCustomer(tx, caller.account.id, given))
+      : given;
   const at = now(deps, caller);
   const account = caller.account;
   const currency = requireCurrency(input.currency);
@@ -637,7 +688,7 @@ export async function createCheckout(
       createdAt: at,
       updatedAt: at,
     };
-    const settled = await settleTaxIdentifiers(tx, blank, items, input.taxIdentifiers);
+    const settled = await settleTaxIdentifiers(tx, blank, items, input.taxIdentifiers, inherit);
     const priced = reprice(account, settled, items);
     await tx.checkouts.insert(priced.checkout, priced.items);
     let view: CheckoutView = { checkout: priced.checkout, items: priced.items, attached: [] };
@@ -722,7 +773,13 @@ export async function updateCheckout(
       metadata: input.metadata === undefined ? current.metadata : (validateMetadata(input.metadata) ?? null),
       updatedAt: at,
     };
-    const settled = await settleTaxIdentifiers(tx, changed, items, input.taxIdentifiers);
+    const settled = await settleTaxIdentifiers(
+      tx,
+      changed,
+      items,
+      input.taxIdentifiers,
+      inheritsCustomerData(versionOf(caller)),
+    );
     const priced = reprice(account, settled, items);
     // a total below the secondary sources' amounts leaves the session `requires_source` (DR:
     // POST /orders then answers order_submit_failed until the sources are fixed)

@@ -1,4 +1,5 @@
 import type { EventType } from '../domain/events.js';
+import type { ApiVersion } from '../domain/versions.js';
 import { accountNow, type SystemClock } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
@@ -34,6 +35,13 @@ export interface Deps {
 export interface Caller {
   account: AccountRecord;
   keyKind: 'secret' | 'public';
+  /** the request's `DigitalRiver-Version`, when it sent one */
+  apiVersion?: ApiVersion | undefined;
+}
+
+/** The API version a caller speaks: its request's, else its account's default. */
+export function versionOf(caller: Caller): ApiVersion {
+  return caller.apiVersion ?? caller.account.apiVersion;
 }
 
 const DEFAULT_PUBLIC_URL = 'http://localhost:8080';

@@ -1,17 +1,21 @@
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, notFound, unknownParameter } from '../domain/errors.js';
 import { taxCodeIsPhysical } from '../domain/tax/tax-codes.js';
+import { type ApiVersion, skusAllowOversell } from '../domain/versions.js';
 import type { SkuCreate, SkuUpdate, SkuUpsert } from '../http/schemas/catalog.js';
 import { newUuid } from '../lib/ids.js';
 import type { Page, PageQuery, SkuRecord } from '../store/records.js';
 import type { SkuFilters } from '../store/repos/skus.js';
 import type { Tx } from '../store/store.js';
-import { skuToWire } from '../wire/catalog.js';
-import { type Caller, type Deps, newEvent, now, updateEvent } from './context.js';
+import { skuWire } from '../wire/catalog.js';
+import { type Caller, type Deps, newEvent, now, updateEvent, versionOf } from './context.js';
 import { validateMetadata } from './input.js';
 
 const skuNotFound = (id: string) => notFound('id', `SKU '${id}' not found.`);
 
-function applyInput(sku: SkuRecord, input: SkuUpdate): SkuRecord {
+function applyInput(sku: SkuRecord, input: SkuUpdate, version: ApiVersion): SkuRecord {
+  // DR removed allowOversell from SKUs in 2021-12-13 (release-notes/2021.md)
+  if (input.allowOversell !== undefined && !skusAllowOversell(version))
+    throw unknownParameter('allowOversell');
   const { name, taxCode, eccn, countryOfOrigin, metadata, ...details } = input;
   const next: SkuRecord = {
     ...sku,
@@ -44,7 +48,7 @@ function blank(accountId: string, id: string, at: number): SkuRecord {
 
 async function insertSku(tx: Tx, sku: SkuRecord): Promise<void> {
   await tx.skus.insert(sku);
-  await tx.events.append([newEvent(sku.accountId, 'sku.created', skuToWire(sku), sku.createdAt)]);
+  await tx.events.append([newEvent(sku.accountId, 'sku.created', skuWire(sku), sku.createdAt)]);
 }
 
 /** PUT /skus/{id}: create or replace. */
@@ -58,16 +62,18 @@ export async function upsertSku(
   return deps.store.transaction(async (tx) => {
     const existing = await tx.skus.get(caller.account.id, id);
     if (!existing) {
-      const sku = applyInput(blank(caller.account.id, id, at), input);
+      const sku = applyInput(blank(caller.account.id, id, at), input, versionOf(caller));
       await insertSku(tx, sku);
       return { sku, created: true };
     }
     // an upsert replaces: attributes not sent are cleared
-    const sku = applyInput({ ...existing, data: {}, metadata: null, updatedAt: at }, input);
+    const sku = applyInput(
+      { ...existing, data: {}, metadata: null, updatedAt: at },
+      input,
+      versionOf(caller),
+    );
     await tx.skus.update(sku);
-    await tx.events.append([
-      updateEvent(sku.accountId, 'sku.updated', skuToWire(existing), skuToWire(sku), at),
-    ]);
+    await tx.events.append([updateEvent(sku.accountId, 'sku.updated', skuWire(existing), skuWire(sku), at)]);
     return { sku, created: false };
   });
 }
@@ -79,7 +85,7 @@ export async function createSku(deps: Deps, caller: Caller, input: SkuCreate): P
     if (await tx.skus.get(caller.account.id, id)) {
       throw new AppError('already_exists', 'id', `SKU '${id}' already exists.`);
     }
-    const sku = applyInput(blank(caller.account.id, id, at), rest);
+    const sku = applyInput(blank(caller.account.id, id, at), rest, versionOf(caller));
     await insertSku(tx, sku);
     return sku;
   });
@@ -95,11 +101,9 @@ export async function updateSku(
   return deps.store.transaction(async (tx) => {
     const existing = await tx.skus.get(caller.account.id, id);
     if (!existing) throw skuNotFound(id);
-    const sku = applyInput({ ...existing, updatedAt: at }, input);
+    const sku = applyInput({ ...existing, updatedAt: at }, input, versionOf(caller));
     await tx.skus.update(sku);
-    await tx.events.append([
-      updateEvent(sku.accountId, 'sku.updated', skuToWire(existing), skuToWire(sku), at),
-    ]);
+    await tx.events.append([updateEvent(sku.accountId, 'sku.updated', skuWire(existing), skuWire(sku), at)]);
     return sku;
   });
 }
@@ -116,7 +120,7 @@ export async function deleteSku(deps: Deps, caller: Caller, id: string): Promise
     const sku = await tx.skus.get(caller.account.id, id);
     if (!sku) throw skuNotFound(id);
     await tx.skus.delete(caller.account.id, id);
-    await tx.events.append([newEvent(sku.accountId, 'sku.deleted', skuToWire(sku), at)]);
+    await tx.events.append([newEvent(sku.accountId, 'sku.deleted', skuWire(sku), at)]);
   });
 }
 

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { invalidParameter, notFound, unknownReference } from '../domain/errors.js';
 import { isKnownEventPattern } from '../domain/events.js';
+import { webhookVersionProblem } from '../domain/versions.js';
 import { isDeniedAddress } from '../domain/webhook/address.js';
 import { TYPE_PATTERN } from '../domain/webhook/match.js';
 import type { WebhookCreate, WebhookUpdate } from '../http/schemas/webhook.js';
@@ -20,7 +21,6 @@ import { type Caller, DEFAULT_SETTINGS, type Deps, newEvent, now, updateEvent } 
 
 /** After a rotation the old secret keeps signing beside the new one this long. */
 export const SECRET_ROTATION_GRACE_MS = 12 * 3_600_000;
-const API_VERSION = /^(default|latest|\d{4}-\d{2}-\d{2})$/;
 
 const webhookNotFound = (id: string) => notFound('id', `Webhook '${id}' not found.`);
 
@@ -93,9 +93,8 @@ export async function createWebhook(
   const at = now(deps, caller);
   checkTypes(input.types);
   checkTransport(input);
-  if (input.apiVersion !== undefined && !API_VERSION.test(input.apiVersion)) {
-    throw invalidParameter('apiVersion', "'apiVersion' is 'default' or a version date such as 2021-12-13.");
-  }
+  const versionProblem = input.apiVersion === undefined ? undefined : webhookVersionProblem(input.apiVersion);
+  if (versionProblem) throw versionProblem;
   await checkAddress(deps, input.address);
   const secret = newWebhookSecret();
   const webhook: WebhookRecord = {
@@ -149,9 +148,8 @@ export async function updateWebhook(
   const at = now(deps, caller);
   if (input.types) checkTypes(input.types);
   checkTransport(input);
-  if (input.apiVersion !== undefined && !API_VERSION.test(input.apiVersion)) {
-    throw invalidParameter('apiVersion', "'apiVersion' is 'default' or a version date such as 2021-12-13.");
-  }
+  const versionProblem = input.apiVersion === undefined ? undefined : webhookVersionProblem(input.apiVersion);
+  if (versionProblem) throw versionProblem;
   if (input.address !== undefined) await checkAddress(deps, input.address);
   return deps.store.transaction(async (tx) => {
     const current = await loadWebhook(tx, caller.account.id, id, true);

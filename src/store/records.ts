@@ -21,6 +21,7 @@ export type { CheckoutData, Json, LineRecord, Metadata, Totals } from '../domain
 
 import type { TaskKind } from '../domain/order/plan.js';
 import type { CheckoutData, Json, LineRecord, Metadata, Totals } from '../domain/shared.js';
+import type { ApiVersion } from '../domain/versions.js';
 
 export type ChargebackRiskPolicy = 'tolerant' | 'averse';
 
@@ -30,6 +31,8 @@ export interface AccountRecord {
   clockOffsetMs: number;
   chargebackRiskPolicy: ChargebackRiskPolicy;
   taxRates: Record<string, number> | null;
+  /** the version a request or webhook gets when it names none (domain/versions.ts) */
+  apiVersion: ApiVersion;
   createdAt: number;
   updatedAt: number;
 }

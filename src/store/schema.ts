@@ -22,6 +22,7 @@ export interface AccountsTable {
   clock_offset_ms: number;
   chargeback_risk_policy: string;
   tax_rates: Json | null;
+  api_version: string;
   created_at: number;
   updated_at: number;
 }

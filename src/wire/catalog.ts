@@ -1,8 +1,15 @@
 import { applicabilityOf } from '../domain/tax/identifiers.js';
+import { type ApiVersion, LATEST_API_VERSION, objectForVersion } from '../domain/versions.js';
 import type { CustomerRecord, SkuRecord, SourceRecord, TaxIdentifierRecord } from '../store/records.js';
 import { compact, money, time, type WireObject } from './common.js';
 
-export function skuToWire(sku: SkuRecord): WireObject {
+/** A SKU; `allowOversell` only in the versions that have it (domain/versions.ts). */
+export function skuToWire(sku: SkuRecord, version: ApiVersion = LATEST_API_VERSION): WireObject {
+  return objectForVersion('sku', skuWire(sku), version) as WireObject;
+}
+
+/** A SKU in every version's attributes: what events keep (each reader's version trims it). */
+export function skuWire(sku: SkuRecord): WireObject {
   return compact({
     id: sku.id,
     createdTime: time(sku.createdAt),

@@ -2,9 +2,6 @@ import { toMajor } from '../domain/money/money.js';
 import type { Rate } from '../domain/money/rate.js';
 import { isoSeconds } from '../lib/time.js';
 
-/** The DR API version whose shapes Tributary speaks. */
-export const DR_API_VERSION = '2021-12-13';
-
 /** Tributary's fixed test selling entity (DR's test entity). */
 export const SELLING_ENTITY = { id: 'C5_INC-ENTITY', name: 'DR globalTech Inc.' } as const;
 

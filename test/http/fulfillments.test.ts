@@ -102,13 +102,15 @@ for (const kind of storeKinds()) {
       const types = (await eventsOf(t.api, 'order.*'))
         .filter((e) => (e.data.object.orderId ?? e.data.object.id) === order.id)
         .map((e) => e.type);
-      assert.deepEqual(types.slice(-6), [
+      // the complete order's invoice follows its events (accessing-invoices-and-credit-memos.md)
+      assert.deepEqual(types.slice(-7), [
         'order.charge.capture.pending',
         'order.charge.processing',
         'order.fulfilled',
         'order.charge.capture.complete',
         'order.charge.complete',
         'order.complete',
+        'order.invoice.created',
       ]);
       assert.ok(
         types.includes('order.fulfilled') &&

@@ -154,6 +154,28 @@ for (const kind of storeKinds()) {
       assert.equal(twice.invoicePDFs.length, 1);
     });
 
+    it('a refund before the invoice gets its credit memo with the invoice', async () => {
+      const order = await placeOrder(t.api, t.publicApi, { body: physicalCheckoutBody('shoe') });
+      const item = order.items[0];
+      assert.equal(item.quantity, 2);
+      const ship = () =>
+        t.api.post('/fulfillments', { orderId: order.id, items: [{ itemId: item.id, quantity: 1 }] });
+      assert.equal((await ship()).status, 201);
+      await advance(t.api, 5);
+      assert.equal(
+        (await t.api.post('/refunds', { orderId: order.id, currency: 'USD', amount: 2 })).status,
+        201,
+      );
+      await advance(t.api, 5);
+      const early = (await t.api.get(`/orders/${order.id}`)).body;
+      assert.deepEqual([early.invoicePDFs, early.creditMemoPDFs], [undefined, undefined]);
+      assert.equal((await ship()).status, 201);
+      await advance(t.api, 5);
+      const done = (await t.api.get(`/orders/${order.id}`)).body;
+      assert.equal(done.state, 'complete');
+      assert.deepEqual([done.invoicePDFs.length, done.creditMemoPDFs.length], [1, 1]);
+    });
+
     it('shares a file by a link until it expires on the account clock; refuses bad links', async () => {
       const order = await completeOrder();
       const fileId = order.invoicePDFs[0].id;

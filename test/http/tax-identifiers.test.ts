@@ -236,16 +236,19 @@ for (const kind of storeKinds()) {
       assert.ok(events.some((e) => e.data.object.id === pending.id));
     });
 
-    it("applies a registered customer's applicable identifiers on their own, none when the checkout sends an empty list", async () => {
+    it("2021-03-23 applies a registered customer's applicable identifiers on their own (none for an empty list); 2021-12-13 only those the checkout names", async () => {
       const buyer = await customer();
       const de = await create('de', 'DE123456789');
       const it = await create('it', 'IT12345678901');
       for (const id of [de.id, it.id]) {
         assert.equal((await t.api.post(`/customers/${buyer.id}/tax-identifiers/${id}`)).status, 200);
       }
-      const registered = await t.api.post(
+      const old = { headers: { 'DigitalRiver-Version': '2021-03-23' } };
+      const registered = await t.api.request(
+        'POST',
         '/checkouts',
         billedTo(BERLIN, { customerType: 'business', customerId: buyer.id }),
+        old,
       );
       assert.equal(registered.status, 201, registered.raw);
       assert.deepEqual(
@@ -253,12 +256,26 @@ for (const kind of storeKinds()) {
         [de.id],
       );
       assert.equal(registered.body.totalTax, 0);
-      const declined = await t.api.post(
+      const declined = await t.api.request(
+        'POST',
         '/checkouts',
         billedTo(BERLIN, { customerType: 'business', customerId: buyer.id, taxIdentifiers: [] }),
+        old,
       );
       assert.deepEqual(declined.body.taxIdentifiers, []);
       assert.equal(declined.body.totalTax, 3.8);
+      // 2021-12-13: a registered checkout takes nothing from its customer by itself
+      const current = await t.api.post(
+        '/checkouts',
+        billedTo(BERLIN, { customerType: 'business', customerId: buyer.id }),
+      );
+      assert.deepEqual(current.body.taxIdentifiers, []);
+      assert.equal(current.body.totalTax, 3.8);
+      const named = await t.api.post(
+        '/checkouts',
+        billedTo(BERLIN, { customerType: 'business', customerId: buyer.id, taxIdentifiers: [{ id: de.id }] }),
+      );
+      assert.equal(named.body.totalTax, 0);
 
       // another customer's identifier on this customer's checkout
       const stranger = await customer();

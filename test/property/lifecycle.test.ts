@@ -135,7 +135,11 @@ for (const kind of storeKinds()) {
       let c = await caller(account.id);
       if (scenario.policy === 'averse') {
         await deps.store.transaction((tx) =>
-          tx.accounts.updateSettings(account.id, { chargebackRiskPolicy: 'averse', taxRates: null }, 0),
+          tx.accounts.updateSettings(
+            account.id,
+            { chargebackRiskPolicy: 'averse', taxRates: null, apiVersion: '2021-12-13' },
+            0,
+          ),
         );
         c = await caller(account.id);
       }

@@ -5,7 +5,8 @@ import type { Plan, PlannedTask } from './plan.js';
 /**
  * Invoices and credit memos (order-management/accessing-invoices-and-credit-memos.md): DR issues
  * a PDF invoice once an order is complete, when its selling entity is one that invoices and its
- * total is not zero, and a credit memo for each refund that succeeds. Issuing is work done after
+ * total is not zero, and a credit memo for each refund that succeeds on an invoiced order (one
+ * that succeeded before the invoice gets its memo with the invoice). Issuing is work done after
  * the command (a task), as DR's invoices arrive after the order's events.
  */
 
@@ -43,20 +44,20 @@ export function documentsDue(before: Order | undefined, plan: Plan): PlannedTask
     payload,
     dueAt: plan.at,
   });
-  if (
+  const invoicingNow =
     next.order.state === 'complete' &&
     before?.order.state !== 'complete' &&
     next.order.totals.totalAmountMinor > 0 &&
-    !issued(next, 'customer_invoice')
-  ) {
-    tasks.push(task({ purpose: 'customer_invoice' }));
-  }
+    !issued(next, 'customer_invoice');
+  if (invoicingNow) tasks.push(task({ purpose: 'customer_invoice' }));
+  // a credit memo credits an invoice: refunds that succeed once the order is invoiced get one
+  // each; those that succeeded before get theirs with the invoice
+  if (!invoicingNow && !issued(next, 'customer_invoice')) return tasks;
   for (const refund of next.refunds) {
+    if (refund.state !== 'succeeded' || issued(next, 'customer_credit_memo', refund.id)) continue;
     const was = before?.refunds.find((r) => r.id === refund.id);
-    if (refund.state === 'succeeded' && was?.state !== 'succeeded') {
-      if (!issued(next, 'customer_credit_memo', refund.id))
-        tasks.push(task({ purpose: 'customer_credit_memo', refundId: refund.id }));
-    }
+    if (invoicingNow || was?.state !== 'succeeded')
+      tasks.push(task({ purpose: 'customer_credit_memo', refundId: refund.id }));
   }
   return tasks;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.js';
+import { isApiVersion, unknownVersion } from '../../domain/versions.js';
 import type { Authenticator } from '../../services/accounts.js';
 import type { Caller } from '../../services/context.js';
 
@@ -53,7 +54,15 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator)
         'A public key may only create payment sources; use a secret key.',
       );
     }
-    request.caller = found;
+    // DR: `DigitalRiver-Version` selects the version of one request (versioning.md)
+    const header = request.headers['digitalriver-version'];
+    if (header !== undefined) {
+      const value = Array.isArray(header) ? header.join(',') : header.trim();
+      if (!isApiVersion(value)) throw unknownVersion('DigitalRiver-Version', value);
+      request.caller = { ...found, apiVersion: value };
+    } else {
+      request.caller = found;
+    }
   });
 }
 

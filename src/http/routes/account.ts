@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { parseRate } from '../../domain/money/rate.js';
+import { API_VERSIONS, isApiVersion, unknownVersion } from '../../domain/versions.js';
 import { SCENARIOS } from '../../processor/simulator/scenarios.js';
 import { updateAccountSettings } from '../../services/accounts.js';
 import { type Caller, type Deps, now } from '../../services/context.js';
 import type { AccountRecord } from '../../store/records.js';
 import { time } from '../../wire/common.js';
 import { callerOf } from '../plugins/auth.js';
-import { partial } from '../schemas/common.js';
+import { partial, Str } from '../schemas/common.js';
 
 /** Tributary's additions: the account's settings, and the simulator's scenario table. */
 
@@ -17,10 +18,12 @@ const TAX_REGION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 const AccountUpdate = partial({
   chargebackRiskPolicy: Type.Union([Type.Literal('tolerant'), Type.Literal('averse')]),
   taxRates: Type.Union([Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })), Type.Null()]),
+  apiVersion: Str(20),
 });
 type AccountUpdate = {
   chargebackRiskPolicy?: 'tolerant' | 'averse';
   taxRates?: Record<string, number> | null;
+  apiVersion?: string;
 };
 
 function accountToWire(account: AccountRecord, caller: Caller, deps: Deps) {
@@ -30,6 +33,8 @@ function accountToWire(account: AccountRecord, caller: Caller, deps: Deps) {
     liveMode: false,
     chargebackRiskPolicy: account.chargebackRiskPolicy,
     taxRates: account.taxRates ?? {},
+    apiVersion: account.apiVersion,
+    supportedApiVersions: [...API_VERSIONS],
     clock: time(now(deps, { ...caller, account })),
     createdTime: time(account.createdAt),
     updatedTime: time(account.updatedAt),
@@ -59,7 +64,14 @@ export function accountRoutes(app: FastifyInstance, deps: Deps): void {
         );
       }
     }
-    const account = await updateAccountSettings(deps.store, caller.account.id, body, now(deps, caller));
+    const { apiVersion, ...rest } = body;
+    if (apiVersion !== undefined && !isApiVersion(apiVersion)) throw unknownVersion('apiVersion', apiVersion);
+    const account = await updateAccountSettings(
+      deps.store,
+      caller.account.id,
+      { ...rest, ...(apiVersion === undefined ? {} : { apiVersion }) },
+      now(deps, caller),
+    );
     return accountToWire(account, { ...caller, account }, deps);
   });
 

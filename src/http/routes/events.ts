@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { EVENT_TYPES_FILTER_MAX } from '../../limits.js';
-import type { Deps } from '../../services/context.js';
+import { type Deps, versionOf } from '../../services/context.js';
 import { eventTypeFilter, getEvent, listEvents } from '../../services/events.js';
 import { eventToWire } from '../../wire/event.js';
 import { callerOf } from '../plugins/auth.js';
@@ -19,7 +19,8 @@ export const EventListQuery = closed({
 export function eventRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/events/:id', { schema: { params: IdParams } }, async (request) => {
     const { id } = request.params as { id: string };
-    return eventToWire(await getEvent(deps, callerOf(request), id));
+    const caller = callerOf(request);
+    return eventToWire(await getEvent(deps, caller, id), versionOf(caller));
   });
 
   app.get('/events', { schema: { querystring: EventListQuery } }, async (request) => {
@@ -34,6 +35,9 @@ export function eventRoutes(app: FastifyInstance, deps: Deps): void {
       createdTime: timeRangeOf(query, 'createdTime'),
     };
     const page = await listEvents(deps, callerOf(request), filters, pageOf(query));
-    return { hasMore: page.hasMore, data: page.data.map((e) => eventToWire(e)) };
+    return {
+      hasMore: page.hasMore,
+      data: page.data.map((e) => eventToWire(e, versionOf(callerOf(request)))),
+    };
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Deps } from '../../services/context.js';
+import { type Deps, versionOf } from '../../services/context.js';
 import { createSku, deleteSku, getSku, listSkus, updateSku, upsertSku } from '../../services/skus.js';
 import { skuToWire } from '../../wire/catalog.js';
 import { callerOf } from '../plugins/auth.js';
@@ -23,24 +23,27 @@ export function skuRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/skus', { schema: { body: SkuCreate } }, async (request, reply) => {
     const sku = await createSku(deps, callerOf(request), request.body as SkuCreate);
     reply.status(201);
-    return skuToWire(sku);
+    return skuToWire(sku, versionOf(callerOf(request)));
   });
 
   app.put('/skus/:id', { schema: { params: IdParams, body: SkuUpsert } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const { sku, created } = await upsertSku(deps, callerOf(request), id, request.body as SkuUpsert);
     reply.status(created ? 201 : 200);
-    return skuToWire(sku);
+    return skuToWire(sku, versionOf(callerOf(request)));
   });
 
   app.post('/skus/:id', { schema: { params: IdParams, body: SkuUpdate } }, async (request) => {
     const { id } = request.params as { id: string };
-    return skuToWire(await updateSku(deps, callerOf(request), id, (request.body ?? {}) as SkuUpdate));
+    return skuToWire(
+      await updateSku(deps, callerOf(request), id, (request.body ?? {}) as SkuUpdate),
+      versionOf(callerOf(request)),
+    );
   });
 
   app.get('/skus/:id', { schema: { params: IdParams } }, async (request) => {
     const { id } = request.params as { id: string };
-    return skuToWire(await getSku(deps, callerOf(request), id));
+    return skuToWire(await getSku(deps, callerOf(request), id), versionOf(callerOf(request)));
   });
 
   app.delete('/skus/:id', { schema: { params: IdParams } }, async (request, reply) => {
@@ -67,6 +70,9 @@ export function skuRoutes(app: FastifyInstance, deps: Deps): void {
       },
       pageOf(query),
     );
-    return { hasMore: page.hasMore, data: page.data.map(skuToWire) };
+    return {
+      hasMore: page.hasMore,
+      data: page.data.map((sku) => skuToWire(sku, versionOf(callerOf(request)))),
+    };
   });
 }

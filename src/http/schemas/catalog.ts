@@ -34,6 +34,8 @@ const skuProps = {
   weightUnit: WeightUnit,
   countryOfOrigin: Type.String({ minLength: 2, maxLength: 2 }),
   metadata: Metadata,
+  /** version 2021-03-23 only (domain/versions.ts); 2021-12-13 refuses it as unknown */
+  allowOversell: Type.Boolean(),
 };
 
 export const SkuUpdate = partial(skuProps);

@@ -9,6 +9,8 @@ export const DR_EXTRA_PROPERTIES: Record<string, Record<string, Record<string, u
     digitalriverVersion: { type: 'string' },
     webhookIds: { type: 'array', items: { type: 'string' } },
   },
+  // version 2021-03-23's SKUs have allowOversell (removed in 2021-12-13, release-notes/2021.md)
+  Sku: { allowOversell: { type: 'boolean' } },
   // DR's docs show upstreamId on customerCredit sources
   Source: { upstreamId: { type: 'string' } },
   // captures carry their fulfillment since 2022 (seed 002)

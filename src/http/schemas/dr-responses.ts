@@ -831,6 +831,7 @@ export const DR_COMPONENTS = {
           liveMode: { type: 'boolean' },
           metadata: { $ref: 'dr#/components/schemas/Metadata' },
           updatedTime: { type: 'string' },
+          allowOversell: { type: 'boolean' },
         },
       },
       SkuDiscount: {

@@ -589,6 +589,11 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX file_links_file ON file_links (account_id, file_id)',
     ],
   },
+  {
+    version: 14,
+    name: "the account's default API version",
+    statements: ["ALTER TABLE accounts ADD COLUMN api_version TEXT NOT NULL DEFAULT '2021-12-13'"],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { type ApiVersion, isApiVersion, LATEST_API_VERSION } from '../../domain/versions.js';
 import { fromJsonOrNull, toJsonOrNull } from '../json.js';
 import type { AccountRecord, ApiKeyRecord, ChargebackRiskPolicy } from '../records.js';
 import type { AccountsTable, ApiKeysTable } from '../schema.js';
@@ -10,6 +11,7 @@ const toAccount = (row: Selectable<AccountsTable>): AccountRecord => ({
   clockOffsetMs: row.clock_offset_ms,
   chargebackRiskPolicy: row.chargeback_risk_policy as ChargebackRiskPolicy,
   taxRates: fromJsonOrNull<Record<string, number>>(row.tax_rates),
+  apiVersion: isApiVersion(row.api_version) ? row.api_version : LATEST_API_VERSION,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -53,6 +55,7 @@ export class AccountsRepo extends Repo {
         clock_offset_ms: account.clockOffsetMs,
         chargeback_risk_policy: account.chargebackRiskPolicy,
         tax_rates: toJsonOrNull(account.taxRates),
+        api_version: account.apiVersion,
         created_at: account.createdAt,
         updated_at: account.updatedAt,
       })
@@ -91,7 +94,11 @@ export class AccountsRepo extends Repo {
 
   async updateSettings(
     id: string,
-    settings: { chargebackRiskPolicy: ChargebackRiskPolicy; taxRates: Record<string, number> | null },
+    settings: {
+      chargebackRiskPolicy: ChargebackRiskPolicy;
+      taxRates: Record<string, number> | null;
+      apiVersion: ApiVersion;
+    },
     now: number,
   ): Promise<void> {
     await this.db
@@ -99,6 +106,7 @@ export class AccountsRepo extends Repo {
       .set({
         chargeback_risk_policy: settings.chargebackRiskPolicy,
         tax_rates: toJsonOrNull(settings.taxRates),
+        api_version: settings.apiVersion,
         updated_at: now,
       })
       .where('id', '=', id)

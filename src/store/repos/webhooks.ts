@@ -254,10 +254,10 @@ export class WebhooksRepo extends Repo {
     realNowMs: number,
     leaseMs: number,
     limits: DueLimits & { total: number },
-  ): Promise<{ delivery: DeliveryRecord; clockOffsetMs: number }[]> {
+  ): Promise<{ delivery: DeliveryRecord; clockOffsetMs: number; apiVersion: string }[]> {
     let q = this.due(realNowMs, limits)
       .selectAll('deliveries')
-      .select('accounts.clock_offset_ms')
+      .select(['accounts.clock_offset_ms', 'accounts.api_version'])
       .orderBy('deliveries.next_attempt_at')
       .limit(limits.total);
     if (this.locks) q = q.forUpdate('deliveries').skipLocked();
@@ -278,7 +278,11 @@ export class WebhooksRepo extends Repo {
         rows.map((r) => r.seq),
       )
       .execute();
-    return rows.map((r) => ({ delivery: toDelivery(r), clockOffsetMs: r.clock_offset_ms }));
+    return rows.map((r) => ({
+      delivery: toDelivery(r),
+      clockOffsetMs: r.clock_offset_ms,
+      apiVersion: r.api_version,
+    }));
   }
 
   /** Whether claimDue would find anything now (a read: no write transaction when idle). */
