@@ -81,6 +81,18 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
+ * The events DR can send expanded (order-management/events-and-webhooks-1/expanding-events.md):
+ * their items' productDetails also carry `physical` and the product's `metadata`. Tributary keeps
+ * them expanded and shows them so to webhooks that ask (`expand`) and to GET /orders?expand.
+ */
+export const EXPANDABLE_EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
+  'order.accepted',
+  'order.cancelled',
+  'order.refunded',
+  'fulfillment.created',
+]);
+
+/**
  * Tributary's own events: not in DR's catalogue, so a webhook gets them only when it names
  * them (the exact type, or `webhook.*`); `*` and DR's prefixes such as `fulfillment.*` do not
  * reach them, as DR's own webhooks would never see them.

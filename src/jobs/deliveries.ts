@@ -371,7 +371,7 @@ export class DeliveryWorker {
     clockOffsetMs: number,
     version: ApiVersion,
   ): Promise<Outcome> {
-    const body = JSON.stringify(eventToWire(event, version));
+    const body = JSON.stringify(eventToWire(event, version, webhook.expand));
     const now = accountNow(this.deps.clock, clockOffsetMs);
     const secrets = [webhook.secret];
     if (webhook.previousSecret && (webhook.previousSecretUntil ?? 0) > now)

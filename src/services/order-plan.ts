@@ -1,3 +1,4 @@
+import { EXPANDABLE_EVENT_TYPES } from '../domain/events.js';
 import { documentsDue } from '../domain/order/documents.js';
 import type { Order } from '../domain/order/model.js';
 import type { About, Plan, PlannedTask } from '../domain/order/plan.js';
@@ -71,14 +72,14 @@ export async function persistPlan(
  */
 export function renderEvents(view: OrderView, plan: Plan, before?: OrderView): EventRecord[] {
   const rendered = new Map<string, Json>();
-  const objectOf = (about: About, from: OrderView = view): Json => {
-    const key = `${from === view ? 'after' : 'before'}:${about.kind === 'order' ? 'order' : `${about.kind}:${about.id}`}`;
+  const objectOf = (about: About, from: OrderView = view, expand = false): Json => {
+    const key = `${from === view ? 'after' : 'before'}:${expand ? 'expanded:' : ''}${about.kind === 'order' ? 'order' : `${about.kind}:${about.id}`}`;
     const cached = rendered.get(key);
     if (cached) return cached;
     let object: Json;
     switch (about.kind) {
       case 'order':
-        object = orderToWire(from);
+        object = orderToWire(from, { expand });
         break;
       case 'charge': {
         const charge = from.charges.find((c) => c.id === about.id);
@@ -89,7 +90,7 @@ export function renderEvents(view: OrderView, plan: Plan, before?: OrderView): E
       case 'fulfillment': {
         const fulfillment = from.fulfillments.find((f) => f.id === about.id);
         assert(fulfillment !== undefined, `fulfillment ${about.id} is of the order`);
-        object = fulfillmentToWire(fulfillment, from);
+        object = fulfillmentToWire(fulfillment, from, { expand });
         break;
       }
       case 'refund': {
@@ -111,6 +112,11 @@ export function renderEvents(view: OrderView, plan: Plan, before?: OrderView): E
   return plan.events.map((e) =>
     before && e.type.endsWith('.updated')
       ? updateEvent(view.order.accountId, e.type, objectOf(e.about, before), objectOf(e.about), plan.at)
-      : newEvent(view.order.accountId, e.type, objectOf(e.about), plan.at),
+      : newEvent(
+          view.order.accountId,
+          e.type,
+          objectOf(e.about, view, EXPANDABLE_EVENT_TYPES.has(e.type)),
+          plan.at,
+        ),
   );
 }

@@ -227,6 +227,8 @@ export interface WebhookRecord {
   address: string;
   types: string[];
   apiVersion: string;
+  /** the expandable events (expanding-events.md) come to it expanded */
+  expand: boolean;
   enabled: boolean;
   transportType: 'HTTP' | 'OAUTH';
   authentication: { username: string; password: string } | null;

@@ -323,6 +323,7 @@ export interface WebhooksTable {
   address: string;
   types: Json;
   api_version: string;
+  expand: Flag;
   enabled: Flag;
   transport_type: string;
   authentication: Json | null;

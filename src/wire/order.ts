@@ -147,13 +147,19 @@ function documentsOf(view: Pick<Order, 'documents'>, purpose: DocumentPurpose): 
   return documents.map((d) => ({ id: d.id, url: d.url, liveMode: false }));
 }
 
-export function fulfillmentToWire(fulfillment: FulfillmentRecord, order?: OrderView): WireObject {
+export function fulfillmentToWire(
+  fulfillment: FulfillmentRecord,
+  order?: OrderView,
+  options: { expand?: boolean } = {},
+): WireObject {
   return compact({
     id: fulfillment.id,
     createdTime: time(fulfillment.createdAt),
     orderId: fulfillment.orderId,
     // the order without its payment (DR's OrderDetails)
-    orderDetails: order ? orderToWire(order, { withPayment: false }) : undefined,
+    orderDetails: order
+      ? orderToWire(order, { withPayment: false, expand: options.expand === true })
+      : undefined,
     // the captures and cancels it made, in the order they were made
     chargeOperationIds: order
       ? order.operations.filter((o) => o.fulfillmentId === fulfillment.id).map((o) => o.id)

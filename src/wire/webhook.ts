@@ -10,6 +10,7 @@ export function webhookToWire(webhook: WebhookRecord, secret?: string): WireObje
     updatedTime: time(webhook.updatedAt),
     types: webhook.types,
     apiVersion: webhook.apiVersion,
+    expand: webhook.expand,
     enabled: webhook.enabled,
     address: webhook.address,
     transportType: webhook.transportType,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** A real HTTP receiver on loopback that records what it gets and answers as told. */
 export interface Received {
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
@@ -29,7 +30,13 @@ export class Receiver {
         const body = Buffer.concat(chunks).toString('utf8');
         const answer = this.behaviour({ path: request.url ?? '/', body });
         const reply = () => {
-          this.received.push({ headers: request.headers, body, at: Date.now(), status: answer.status });
+          this.received.push({
+            path: request.url ?? '/',
+            headers: request.headers,
+            body,
+            at: Date.now(),
+            status: answer.status,
+          });
           if (response.destroyed) return;
           response.writeHead(answer.status, answer.headers ?? {});
           response.end('ok');

@@ -250,6 +250,7 @@ for (const kind of storeKinds()) {
             address: url,
             types: ['customer.created'],
             apiVersion: 'default',
+            expand: false,
             enabled: true,
             transportType: 'HTTP' as const,
             authentication: null,

@@ -303,6 +303,7 @@ for (const kind of storeKinds()) {
           address: 'http://127.0.0.1:9/hooks',
           types: ['*'],
           apiVersion: '2021-12-13',
+          expand: false,
           enabled: true,
           transportType: 'HTTP',
           authentication: null,

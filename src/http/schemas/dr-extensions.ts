@@ -19,7 +19,7 @@ export const DR_EXTRA_PROPERTIES: Record<string, Record<string, Record<string, u
   Error: { description: { type: 'string' } },
   // Tributary returns a webhook's signing secret when it is made or rotated; DR's own webhook
   // example shows liveMode
-  Webhook: { secret: { type: 'string' }, liveMode: { type: 'boolean' } },
+  Webhook: { secret: { type: 'string' }, liveMode: { type: 'boolean' }, expand: { type: 'boolean' } },
   // DR's own 201 example of POST /returns shows liveMode (the document's create schema spells
   // it `livemode`); Tributary answers a return the same way on every operation, updatedTime too
   // DR's "informing Digital River of a fulfillment" shows the fulfillment's capture and cancel ids

@@ -15,6 +15,8 @@ const OAuth = closed({
 const webhookProps = {
   types: Types,
   apiVersion: Str(20),
+  /** Tributary's: the expandable events come expanded (DR turns this on per account) */
+  expand: Type.Boolean(),
   enabled: Type.Boolean(),
   address: Type.String({ minLength: 1, maxLength: 2000 }),
   transportType: Type.Union([Type.Literal('HTTP'), Type.Literal('OAUTH')]),
@@ -27,6 +29,7 @@ export const WebhookCreate = closed({
   address: Type.String({ minLength: 1, maxLength: 2000 }),
   ...optional({
     apiVersion: webhookProps.apiVersion,
+    expand: webhookProps.expand,
     enabled: webhookProps.enabled,
     transportType: webhookProps.transportType,
     oauth: OAuth,

@@ -594,6 +594,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "the account's default API version",
     statements: ["ALTER TABLE accounts ADD COLUMN api_version TEXT NOT NULL DEFAULT '2021-12-13'"],
   },
+  {
+    version: 15,
+    name: 'webhooks that take the expanded version of the expandable events',
+    statements: ['ALTER TABLE webhooks ADD COLUMN expand SMALLINT NOT NULL DEFAULT 0'],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

@@ -70,6 +70,7 @@ export class WebhooksRepo extends Repo {
       address: row.address,
       types: fromJson<string[]>(row.types),
       apiVersion: row.api_version,
+      expand: row.expand === 1,
       enabled: row.enabled === 1,
       transportType: row.transport_type as WebhookRecord['transportType'],
       authentication: row.authentication
@@ -92,6 +93,7 @@ export class WebhooksRepo extends Repo {
       address: w.address,
       types: toJson(w.types),
       api_version: w.apiVersion,
+      expand: flag(w.expand),
       enabled: flag(w.enabled),
       transport_type: w.transportType,
       authentication: authentication === null ? null : this.sealer.seal(authentication),
