@@ -18,6 +18,9 @@ const COUNTRIES = new Set(
 /** Countries Tributary, like DR, does not sell to (DR answers 409 `country_unsupported`). */
 const EMBARGOED = new Set(['CU', 'IR', 'KP', 'SY']);
 
+/** An ISO 3166-1 alpha-2 code of a country DR deals with (a SKU's countryOfOrigin, an address). */
+export const isValidCountry = (code: string): boolean => COUNTRIES.has(code) && !EMBARGOED.has(code);
+
 const POSTAL_CODE_PATTERNS: Readonly<Record<string, RegExp>> = {
   US: /^\d{5}(-?\d{4})?$/,
   CA: /^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$/,

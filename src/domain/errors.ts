@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   invalid_expiration_date: 'bad_request',
   invalid_security_code: 'bad_request',
   order_submit_failed: 'bad_request',
+  // shipping-choice.md: physical goods ordered without a shippingChoice
+  invalid_shipping_choice: 'bad_request',
   order_create_failed: 'bad_request',
   request_too_large: 'bad_request',
   unsupported_encoding: 'bad_request',
@@ -52,6 +54,8 @@ export const ERROR_CODES = {
   method_not_allowed: 'method_not_allowed',
   // state conflicts (409)
   'failed-request': 'conflict',
+  // providing-address-information.md: the order lacks required details (the billTo's)
+  'create-order-failed': 'conflict',
   already_exists: 'conflict',
   currency_unactivated: 'conflict',
   country_unsupported: 'conflict',

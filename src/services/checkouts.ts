@@ -13,6 +13,7 @@ import {
   unknownReference,
 } from '../domain/errors.js';
 import { parseRate, type Rate, ZERO_RATE } from '../domain/money/rate.js';
+import { checkCountryOfOrigin } from '../domain/sku.js';
 import {
   checkAttachedTaxIdentifiers,
   customerTaxIdentifiersFor,
@@ -350,9 +351,21 @@ function validateAddresses(data: CheckoutData): void {
  */
 function checkShipTo(data: CheckoutData, items: readonly CheckoutItemRecord[]): void {
   if (!data.shipTo || !items.some((i) => i.physical)) return;
-  const missing = missingAddressPart(addressOf(data.shipTo), 'shipTo.address');
+  const address = addressOf(data.shipTo);
+  const missing = missingAddressPart(address, 'shipTo.address');
   if (missing) throw missingParameter(missing);
+  // creating-and-updating-skus.md ("Weight and weight unit"): where customs charge duty by
+  // weight, a physical SKU without one cannot be landed
+  const weightless = items.some(
+    (i) => i.physical && i.skuId !== null && i.productDetails['weight'] === undefined,
+  );
+  if (address && WEIGHED_AT_CUSTOMS.has(address.country) && weightless) {
+    throw new AppError('missing_parameter', 'weight', 'The weight is missing.');
+  }
 }
+
+/** The countries DR's page names ("such as Switzerland") and the one sharing its customs area. */
+const WEIGHED_AT_CUSTOMS: ReadonlySet<string> = new Set(['CH', 'LI']);
 
 async function buildItems(
   tx: Tx,
@@ -384,6 +397,10 @@ async function buildItems(
         if (productDetails[key] === undefined) delete productDetails[key];
     } else if (input.productDetails !== undefined) {
       productDetails = input.productDetails;
+      // using-product-details.md: DR names it `countryOfOrigin`, wherever it is
+      const origin = productDetails['countryOfOrigin'];
+      if (origin === null) throw new AppError('missing_parameter', 'countryOfOrigin', 'must not be null');
+      if (typeof origin === 'string') checkCountryOfOrigin(origin);
     } else {
       throw missingParameter(`${at}.skuId`);
     }
@@ -435,7 +452,12 @@ function shippingChoiceData(
 ): { has: boolean; data: Json | undefined } {
   if (choice === undefined || choice === null) return { has: false, data: undefined };
   const { amount, ...rest } = choice;
-  if (amount === undefined) throw missingParameter('shippingChoice.amount');
+  if (amount === undefined) {
+    // shipping-choice.md ("Shipping amount"): DR's own code and words, as a 400
+    throw new AppError('internal_error', 'shippingChoice.amount', 'Client must provide shipping Cost', {
+      type: 'bad_request',
+    });
+  }
   return {
     has: true,
     data: { ...rest, amountMinor: parseAmount(amount, currency, 'shippingChoice.amount') },

@@ -151,6 +151,7 @@ function readyToOrder(view: CheckoutView): number {
     anyPhysical: view.items.some((i) => i.physical),
     shipTo: checkout.data.shipTo,
     shipFrom: checkout.data.shipFrom,
+    hasShippingChoice: checkout.hasShippingChoice,
     physicalLineShipFroms: view.items
       .filter((i) => i.physical)
       .map((i) => i.data['shipFrom'] as Record<string, unknown> | undefined),

@@ -1,4 +1,5 @@
 import { AppError, notFound, unknownParameter } from '../domain/errors.js';
+import { checkSku, checkSkuId } from '../domain/sku.js';
 import { taxCodeIsPhysical } from '../domain/tax/tax-codes.js';
 import { type ApiVersion, skusAllowOversell } from '../domain/versions.js';
 import type { SkuCreate, SkuUpdate, SkuUpsert } from '../http/schemas/catalog.js';
@@ -27,6 +28,7 @@ function applyInput(sku: SkuRecord, input: SkuUpdate, version: ApiVersion): SkuR
     metadata: metadata === undefined ? sku.metadata : (validateMetadata(metadata) ?? null),
   };
   next.physical = taxCodeIsPhysical(next.taxCode);
+  checkSku(next);
   return next;
 }
 
@@ -62,6 +64,7 @@ export async function upsertSku(
   return deps.store.transaction(async (tx) => {
     const existing = await tx.skus.get(caller.account.id, id);
     if (!existing) {
+      checkSkuId(id);
       const sku = applyInput(blank(caller.account.id, id, at), input, versionOf(caller));
       await insertSku(tx, sku);
       return { sku, created: true };
@@ -81,6 +84,7 @@ export async function upsertSku(
 export async function createSku(deps: Deps, caller: Caller, input: SkuCreate): Promise<SkuRecord> {
   const at = now(deps, caller);
   const { id = newUuid(), ...rest } = input;
+  checkSkuId(id);
   return deps.store.transaction(async (tx) => {
     if (await tx.skus.get(caller.account.id, id)) {
       throw new AppError('already_exists', 'id', `SKU '${id}' already exists.`);

@@ -225,8 +225,9 @@ for (const kind of storeKinds()) {
           [400, 'missing_parameter', 'shipTo.address.city'],
         ],
         [
+          // shipping-choice.md: DR answers internal_error (as a 400) "Client must provide shipping Cost"
           physicalCheckoutBody('shoe', { shippingChoice: { description: 'free?' } }),
-          [400, 'missing_parameter', 'shippingChoice.amount'],
+          [400, 'internal_error', 'shippingChoice.amount'],
         ],
         [
           digitalCheckoutBody({ discount: { amountOff: 1, percentOff: 5 } }),

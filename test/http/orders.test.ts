@@ -239,14 +239,42 @@ for (const kind of storeKinds()) {
         assert.equal((await t.api.post('/orders', { checkoutId: checkout.id })).status, 201);
       });
 
+      it('a billTo without its name: 409 create-order-failed (providing-address-information.md), nothing spent, then fixed', async () => {
+        const checkout = (
+          await t.api.post('/checkouts', digitalCheckoutBody({ billTo: { address: ADDRESS_MN } }))
+        ).body;
+        assert.ok(checkout.id, JSON.stringify(checkout));
+        const credit = (
+          await t.api.post('/sources', {
+            type: 'customerCredit',
+            paymentSessionId: checkout.payment.session.id,
+            amount: checkout.totalAmount,
+          })
+        ).body;
+        await t.api.post(`/checkouts/${checkout.id}/sources/${credit.id}`);
+        const refused = await t.api.post('/orders', { checkoutId: checkout.id });
+        assert.deepEqual(errorOf(refused), [409, 'create-order-failed', undefined]);
+        assert.deepEqual(refused.body, {
+          type: 'conflict',
+          errors: [
+            {
+              code: 'create-order-failed',
+              message: 'The order is missing required details and could not be completed.',
+            },
+          ],
+        });
+        await t.api.post(`/checkouts/${checkout.id}`, { billTo: { name: 'W B', address: ADDRESS_MN } });
+        assert.equal((await t.api.post('/orders', { checkoutId: checkout.id })).status, 201);
+      });
+
       it("a card's owner stands in for billTo", async () => {
         const { billTo: _, ...body } = digitalCheckoutBody();
         const { checkout } = await readyCheckout(t.api, t.publicApi, { body });
         assert.equal((await t.api.post('/orders', { checkoutId: checkout.id })).status, 201);
       });
 
-      it('physical goods without shipTo, then without shipFrom: 400 missing_parameter each, then fixed', async () => {
-        const { shipTo: _s, shipFrom: _f, ...body } = physicalCheckoutBody('shoe');
+      it('physical goods without shipTo, shipFrom, shippingChoice: 400 for each (shipping-choice.md), then fixed', async () => {
+        const { shipTo: _s, shipFrom: _f, shippingChoice: _c, ...body } = physicalCheckoutBody('shoe');
         const { checkout } = await readyCheckout(t.api, t.publicApi, { body });
         assert.deepEqual(errorOf(await t.api.post('/orders', { checkoutId: checkout.id })), [
           400,
@@ -260,6 +288,15 @@ for (const kind of storeKinds()) {
           'shipFrom.address',
         ]);
         await t.api.post(`/checkouts/${checkout.id}`, { shipFrom: SHIP_FROM });
+        const noChoice = await t.api.post('/orders', { checkoutId: checkout.id });
+        assert.deepEqual(noChoice.body.errors, [
+          {
+            code: 'invalid_shipping_choice',
+            parameter: 'shippingChoice',
+            message: 'Could not get Shipping Options for order',
+          },
+        ]);
+        await t.api.post(`/checkouts/${checkout.id}`, { shippingChoice: { amount: 5, serviceLevel: 'SG' } });
         // shipping tax changed with the new shipTo: the primary source still covers the total
         assert.equal((await t.api.post('/orders', { checkoutId: checkout.id })).status, 201);
       });

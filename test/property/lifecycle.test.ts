@@ -150,9 +150,10 @@ for (const kind of storeKinds()) {
         shipTo: SHIP_TO,
         shipFrom: SHIP_FROM,
         taxInclusive: scenario.taxInclusive,
-        ...(scenario.shippingCents === undefined
+        // physical goods need a shippingChoice to be ordered (shipping-choice.md)
+        ...(scenario.shippingCents === undefined && !scenario.items.some((item) => item.physical)
           ? {}
-          : { shippingChoice: { amount: scenario.shippingCents / 100 } }),
+          : { shippingChoice: { amount: (scenario.shippingCents ?? 0) / 100 } }),
         items: scenario.items.map((item, i) => ({
           productDetails: { name: `item ${i}`, ...(item.physical ? { weight: 1 } : {}) },
           price: item.priceCents / 100,

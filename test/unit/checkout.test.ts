@@ -153,6 +153,7 @@ describe('order readiness (seed 000: the fixable 4xx)', () => {
     anyPhysical: false,
     shipTo: undefined,
     shipFrom: undefined,
+    hasShippingChoice: false,
     physicalLineShipFroms: [],
   };
   const blocker = (patch: Record<string, unknown>) => {
@@ -182,6 +183,31 @@ describe('order readiness (seed 000: the fixable 4xx)', () => {
       blocker({ anyPhysical: true, shipTo: ready.billTo, physicalLineShipFroms: [undefined] }),
       [400, 'missing_parameter', 'shipFrom.address'],
     );
+    // shipping-choice.md
+    assert.deepEqual(
+      blocker({
+        anyPhysical: true,
+        shipTo: ready.billTo,
+        physicalLineShipFroms: [{ address: { country: 'US' } }],
+      }),
+      [400, 'invalid_shipping_choice', 'shippingChoice'],
+    );
+  });
+  it('answers 409 create-order-failed where no checkout parameter is at fault (providing-address-information.md)', () => {
+    assert.deepEqual(blocker({ billTo: { ...ready.billTo, name: ' ' } }), [
+      409,
+      'create-order-failed',
+      undefined,
+    ]);
+    assert.deepEqual(
+      blocker({ billTo: undefined, sourceOwner: { firstName: 'A', address: { country: 'US' } } }),
+      [409, 'create-order-failed', undefined],
+    );
+    assert.deepEqual(blocker({ billTo: undefined, sourceOwner: { address: ready.billTo.address } }), [
+      409,
+      'create-order-failed',
+      undefined,
+    ]);
   });
   it("accepts the source owner as billTo, and an item's own shipFrom", () => {
     assert.equal(
@@ -192,6 +218,7 @@ describe('order readiness (seed 000: the fixable 4xx)', () => {
       blocker({
         anyPhysical: true,
         shipTo: ready.billTo,
+        hasShippingChoice: true,
         physicalLineShipFroms: [{ address: { country: 'US' } }],
       }),
       undefined,

@@ -4,7 +4,9 @@ import type { SessionState } from './session.js';
 
 /**
  * Whether a checkout can become an order. Each problem is one a client fixes with
- * POST /checkouts/{id} and then resubmits the same checkout (DR's non-409 4xx; seed 000).
+ * POST /checkouts/{id} and then resubmits the same checkout (DR's non-409 4xx; seed 000); the
+ * one 409 among them, create-order-failed, spends nothing either, so the same checkout can be
+ * fixed and resubmitted too (a client following seed 000 may instead start a new one).
  */
 
 type Json = Record<string, unknown>;
@@ -18,6 +20,7 @@ export interface ReadinessInput {
   anyPhysical: boolean;
   shipTo: Json | undefined;
   shipFrom: Json | undefined;
+  hasShippingChoice: boolean;
   /** shipFrom of each physical line, for lines that carry their own */
   physicalLineShipFroms: readonly (Json | undefined)[];
 }
@@ -27,19 +30,36 @@ const asAddress = (value: unknown): Address | undefined =>
 
 const hasText = (value: unknown): boolean => typeof value === 'string' && value.trim().length > 0;
 
-function billToProblem(billTo: Json | undefined, owner: Json | undefined): string | undefined {
+/**
+ * What keeps the bill-to from being complete (providing-address-information.md, "Billing address
+ * requirements": line1, city, country, postalCode and name). DR answers either a 400 naming the
+ * missing parameter or a 409 `create-order-failed` with a general message, and leaves open which
+ * when; Tributary names the address part the checkout's billTo lacks (and billTo.address.country,
+ * DR's own example, when there is none at all), and answers the general 409 where no checkout
+ * parameter is at fault as such: a billTo without its name, or a source owner standing in for the
+ * billTo that is incomplete.
+ */
+function billToProblem(billTo: Json | undefined, owner: Json | undefined): AppError | undefined {
   if (billTo) {
     const missing = missingAddressPart(asAddress(billTo['address']), 'billTo.address');
-    if (missing) return missing;
-    return hasText(billTo['name']) ? undefined : 'billTo.name';
+    if (missing) return missingParameter(missing);
+    return hasText(billTo['name']) ? undefined : incompleteOrder();
   }
   if (owner) {
-    const missing = missingAddressPart(asAddress(owner['address']), 'billTo.address');
-    if (missing) return missing;
-    return hasText(owner['firstName']) || hasText(owner['lastName']) ? undefined : 'billTo.name';
+    const complete =
+      missingAddressPart(asAddress(owner['address']), 'billTo.address') === undefined &&
+      (hasText(owner['firstName']) || hasText(owner['lastName']));
+    return complete ? undefined : incompleteOrder();
   }
-  return 'billTo.address.country';
+  return missingParameter('billTo.address.country');
 }
+
+const incompleteOrder = (): AppError =>
+  new AppError(
+    'create-order-failed',
+    undefined,
+    'The order is missing required details and could not be completed.',
+  );
 
 function shipFromCountry(shipFrom: Json | undefined): boolean {
   const address = asAddress(shipFrom?.['address']);
@@ -62,7 +82,7 @@ export function orderBlocker(input: ReadinessInput): AppError | undefined {
     );
   }
   const billTo = billToProblem(input.billTo, input.sourceOwner);
-  if (billTo) return missingParameter(billTo);
+  if (billTo) return billTo;
   if (input.anyPhysical) {
     if (!input.shipTo) return missingParameter('shipTo.address');
     const shipTo = missingAddressPart(asAddress(input.shipTo['address']), 'shipTo.address');
@@ -73,6 +93,14 @@ export function orderBlocker(input: ReadinessInput): AppError | undefined {
       (lineShipFrom) => shipFromCountry(lineShipFrom) || shipFromCountry(input.shipFrom),
     );
     if (!everyLineShipsFrom) return missingParameter('shipFrom.address');
+    // shipping-choice.md: physical goods need a shippingChoice by the time of the order
+    if (!input.hasShippingChoice) {
+      return new AppError(
+        'invalid_shipping_choice',
+        'shippingChoice',
+        'Could not get Shipping Options for order',
+      );
+    }
   }
   return undefined;
 }

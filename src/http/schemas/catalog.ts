@@ -24,7 +24,8 @@ const skuProps = {
   skuGroupId: Str(),
   partNumber: Str(),
   manufacturerId: Str(),
-  managedFulfillment: Type.Literal('DRGlobalFulfillment'),
+  /** DRGlobalFulfillment, checked with DR's words in domain/sku.ts */
+  managedFulfillment: Str(),
   taxCode: Str(),
   name: Str(),
   description: Str(4000),

@@ -115,7 +115,8 @@ export const ProductDetails = partial({
   name: Str(),
   description: Str(4000),
   url: Str(2000),
-  countryOfOrigin: Str(2),
+  // null is DR's missing_parameter "must not be null" (using-product-details.md), said by the service
+  countryOfOrigin: Type.Union([Str(2), Type.Null()]),
   image: Str(2000),
   weight: Type.Number({ minimum: 0 }),
   weightUnit: WeightUnit,
