@@ -1,7 +1,6 @@
 import { invalidParameter } from '../domain/errors.js';
 import { parseIsoTime } from '../lib/time.js';
 import { IDS_FILTER_MAX, PAGE_LIMIT_DEFAULT } from '../limits.js';
-import { parseAmount, requireCurrency } from '../services/input.js';
 import type { MajorRange } from '../store/paging.js';
 import type { PageQuery, TimeRange } from '../store/records.js';
 import type { SharedFilters } from '../store/repos/lines.js';
@@ -63,30 +62,6 @@ export function timeRangeOf(query: Query, name: string): TimeRange | undefined {
   return any ? range : undefined;
 }
 
-/** The same range over amounts (`totalAmount[gte]=10.5`), converted by the caller. */
-export function numberRangeOf(
-  query: Query,
-  name: string,
-  convert: (value: number, key: string) => number,
-): TimeRange | undefined {
-  const range: TimeRange = {};
-  let any = false;
-  for (const suffix of ['gt', 'gte', 'lt', 'lte', 'eq', ''] as const) {
-    const key = suffix ? `${name}[${suffix}]` : name;
-    const value = query[key];
-    if (value === undefined) continue;
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw invalidParameter(key, `'${key}' must be a number.`);
-    const minor = convert(n, key);
-    any = true;
-    if (suffix === 'eq' || suffix === '') {
-      range.gte = minor;
-      range.lte = minor;
-    } else range[suffix] = minor;
-  }
-  return any ? range : undefined;
-}
-
 /** An amount range in major units (`amount[gte]=10.5`, `amount=10`), read at each row's currency. */
 export function majorRangeOf(query: Query, name: string): MajorRange | undefined {
   const range: MajorRange = {};
@@ -130,11 +105,6 @@ export function sharedFiltersOf(query: Query): SharedFilters {
     createdTime: timeRangeOf(query, 'createdTime'),
     updatedTime: timeRangeOf(query, 'updatedTime'),
     subscriptionId: text('subscriptionId'),
-    totalAmountMinor: numberRangeOf(query, 'totalAmount', (value, key) => {
-      // an amount means something only in a currency: its decimals are the currency's
-      const currency = text('currency');
-      if (currency === undefined) throw invalidParameter('currency', `Filtering by ${key} needs 'currency'.`);
-      return parseAmount(value, requireCurrency(currency), key);
-    }),
+    totalAmount: majorRangeOf(query, 'totalAmount'),
   };
 }

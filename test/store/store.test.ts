@@ -413,7 +413,7 @@ for (const kind of storeKinds()) {
       const bySku = await store.read((tx) => tx.orders.list(accountB, { skuId: 'sku-a' }, { limit: 10 }));
       assert.equal(bySku.data.length, 3);
       const byAmount = await store.read((tx) =>
-        tx.orders.list(accountB, { totalAmountMinor: { gte: 200 } }, { limit: 10 }),
+        tx.orders.list(accountB, { totalAmount: { gte: 2 } }, { limit: 10 }),
       );
       assert.deepEqual(
         byAmount.data.map((o) => o.order.id),

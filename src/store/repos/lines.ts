@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely';
 import { flag, fromJson, metadataFromJson, toJson, toJsonOrNull } from '../json.js';
-import { whereIn, whereTimeRange } from '../paging.js';
+import { type MajorRange, whereIn, whereMajorRange, whereTimeRange } from '../paging.js';
 import type { LineRecord, TimeRange, Totals } from '../records.js';
 import type { LineColumns, TotalsColumns } from '../schema.js';
 
@@ -80,7 +80,8 @@ export interface SharedFilters {
   updatedTime?: TimeRange | undefined;
   /** an item's subscriptionInfo.subscriptionId (applied by each repository: items live in JSON) */
   subscriptionId?: string | undefined;
-  totalAmountMinor?: TimeRange | undefined;
+  /** in major units, each row read at its currency's decimals */
+  totalAmount?: MajorRange | undefined;
 }
 
 const EXACT_FILTERS = [
@@ -107,6 +108,6 @@ export function whereShared<Q extends SelectQueryBuilder<any, any, any>>(
     if (value !== undefined) q = q.where(column, '=', value) as Q;
   }
   q = whereTimeRange(q, 'created_at', filters.createdTime) as Q;
-  q = whereTimeRange(q, 'total_amount_minor', filters.totalAmountMinor) as Q;
+  q = whereMajorRange(q, 'total_amount_minor', 'currency', filters.totalAmount) as Q;
   return whereTimeRange(q, 'updated_at', filters.updatedTime) as Q;
 }
