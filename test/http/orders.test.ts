@@ -253,12 +253,13 @@ for (const kind of storeKinds()) {
         ).body;
         await t.api.post(`/checkouts/${checkout.id}/sources/${credit.id}`);
         const refused = await t.api.post('/orders', { checkoutId: checkout.id });
-        assert.deepEqual(errorOf(refused), [409, 'create-order-failed', undefined]);
+        assert.deepEqual(errorOf(refused), [409, 'create-order-failed', 'billTo.name']);
         assert.deepEqual(refused.body, {
           type: 'conflict',
           errors: [
             {
               code: 'create-order-failed',
+              parameter: 'billTo.name',
               message: 'The order is missing required details and could not be completed.',
             },
           ],

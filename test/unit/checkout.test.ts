@@ -197,16 +197,16 @@ describe('order readiness (seed 000: the fixable 4xx)', () => {
     assert.deepEqual(blocker({ billTo: { ...ready.billTo, name: ' ' } }), [
       409,
       'create-order-failed',
-      undefined,
+      'billTo.name',
     ]);
     assert.deepEqual(
       blocker({ billTo: undefined, sourceOwner: { firstName: 'A', address: { country: 'US' } } }),
-      [409, 'create-order-failed', undefined],
+      [409, 'create-order-failed', 'billTo'],
     );
     assert.deepEqual(blocker({ billTo: undefined, sourceOwner: { address: ready.billTo.address } }), [
       409,
       'create-order-failed',
-      undefined,
+      'billTo',
     ]);
   });
   it("accepts the source owner as billTo, and an item's own shipFrom", () => {

@@ -37,27 +37,28 @@ const hasText = (value: unknown): boolean => typeof value === 'string' && value.
  * when; Tributary names the address part the checkout's billTo lacks (and billTo.address.country,
  * DR's own example, when there is none at all), and answers the general 409 where no checkout
  * parameter is at fault as such: a billTo without its name, or a source owner standing in for the
- * billTo that is incomplete.
+ * billTo that is incomplete (with `parameter` billTo.name or billTo, which DR's example leaves out).
  */
 function billToProblem(billTo: Json | undefined, owner: Json | undefined): AppError | undefined {
   if (billTo) {
     const missing = missingAddressPart(asAddress(billTo['address']), 'billTo.address');
     if (missing) return missingParameter(missing);
-    return hasText(billTo['name']) ? undefined : incompleteOrder();
+    return hasText(billTo['name']) ? undefined : incompleteOrder('billTo.name');
   }
   if (owner) {
     const complete =
       missingAddressPart(asAddress(owner['address']), 'billTo.address') === undefined &&
       (hasText(owner['firstName']) || hasText(owner['lastName']));
-    return complete ? undefined : incompleteOrder();
+    return complete ? undefined : incompleteOrder('billTo');
   }
   return missingParameter('billTo.address.country');
 }
 
-const incompleteOrder = (): AppError =>
+/** DR's example has no `parameter`; Tributary names what is at fault, as every error does. */
+const incompleteOrder = (parameter: string): AppError =>
   new AppError(
     'create-order-failed',
-    undefined,
+    parameter,
     'The order is missing required details and could not be completed.',
   );
 
