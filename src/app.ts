@@ -17,6 +17,7 @@ import {
 } from './http/edge.js';
 import { sendError } from './http/error-response.js';
 import { registerAuth } from './http/plugins/auth.js';
+import { registerCors } from './http/plugins/cors.js';
 import { registerIdempotency } from './http/plugins/idempotency.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { registerRateLimit } from './http/plugins/rate-limit.js';
@@ -191,6 +192,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   });
 
   await registerOpenApi(app, VERSION);
+  await registerCors(app);
   registerSerialization(app, { verify: deps.settings?.verifySerialization === true });
   registerAuth(app, new Authenticator(deps.store));
   if (deps.settings?.rateLimitPerSecond) await registerRateLimit(app, deps.settings.rateLimitPerSecond);
@@ -212,6 +214,8 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   webhookRoutes(app, deps, wake);
 
   for (const [url, methods] of [...methodsByPath]) {
+    // @fastify/cors's preflight route: every other OPTIONS is its 404
+    if (url === '*') continue;
     // a copy: the onRoute hook above adds the catch-all's own methods to the path's set
     const known = new Set(methods);
     const missing = ROUTE_METHODS.filter((m) => !known.has(m));

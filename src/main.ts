@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { describeStore, type ServeConfig } from './config.js';
@@ -45,6 +46,7 @@ export async function serve(
   const deliveries = new DeliveryWorker(deps);
   const app = await buildApp(deps, { wakeDeliveries: () => deliveries.wake() });
   await app.listen({ port: config.port, host: config.host });
+  const loopback = config.host === 'localhost' ? await listenOnBothLoopbacks(app, log) : undefined;
   // settlements, review outcomes and chargebacks happen by themselves as time passes
   const worker = new TaskWorker(deps);
   worker.start();
@@ -56,6 +58,7 @@ export async function serve(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await new Promise((resolve) => (loopback ? loopback.close(resolve) : resolve(undefined)));
       await app.close();
       await worker.stop();
       await deliveries.stop();
@@ -69,6 +72,33 @@ export async function serve(
   printBanner(out, url, describeStore(config), boot);
 
   return running;
+}
+
+/**
+ * `localhost` is 127.0.0.1 to some clients and ::1 to others (browsers, and Node itself where
+ * the hosts file lists ::1 first), so the server answers on both. Fastify binds every address the
+ * name resolves to; where the hosts file lists only one, the other loopback is bound here and its
+ * connections handed to the same HTTP server. A machine without that loopback is told and served
+ * on the one it has.
+ */
+async function listenOnBothLoopbacks(app: FastifyInstance, log: Logger): Promise<Server | undefined> {
+  const bound = app.addresses().filter((a): a is AddressInfo => typeof a === 'object');
+  const port = bound[0]?.port;
+  if (port === undefined) return undefined;
+  const families = new Set(bound.map((a) => a.family));
+  const missing = !families.has('IPv6') ? '::1' : !families.has('IPv4') ? '127.0.0.1' : undefined;
+  if (!missing) return undefined;
+  const server = createServer((socket) => app.server.emit('connection', socket));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: missing, ipv6Only: missing === '::1' }, resolve);
+    });
+    return server;
+  } catch (error) {
+    log.warn({ err: error }, `localhost: not listening on ${missing} (${(error as Error).message})`);
+    return undefined;
+  }
 }
 
 /** The API keys pinned through the environment (added to the first account when new). */

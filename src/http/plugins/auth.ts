@@ -41,6 +41,8 @@ export function registerAuth(app: FastifyInstance, authenticator: Authenticator)
   app.addHook('onRequest', async (request) => {
     const requirement = request.routeOptions.config.auth ?? 'secret';
     if (requirement === 'none') return;
+    // a CORS preflight (answered by plugins/cors.ts, or a 404) carries no key
+    if (request.method === 'OPTIONS') return;
     const key = presentedKey(request);
     if (key === undefined) {
       throw unauthorized('send an API key as `Authorization: Bearer sk_test_…`.');
