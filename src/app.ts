@@ -30,6 +30,7 @@ import { fileRoutes } from './http/routes/files.js';
 import { fulfillmentRoutes } from './http/routes/fulfillments.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { refundRoutes } from './http/routes/refunds.js';
+import { requestLogRoutes } from './http/routes/request-log.js';
 import { returnRoutes } from './http/routes/returns.js';
 import { skuRoutes } from './http/routes/skus.js';
 import { sourceRoutes } from './http/routes/sources.js';
@@ -48,6 +49,7 @@ import {
 } from './limits.js';
 import { Authenticator } from './services/accounts.js';
 import type { Deps } from './services/context.js';
+import { logRequest, RequestLog } from './services/request-log.js';
 
 const ROUTE_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const VERSION = (
@@ -65,6 +67,7 @@ export interface AppHooks {
 
 export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<FastifyInstance> {
   const wake = hooks.wakeDeliveries ?? (() => {});
+  const requestLog = new RequestLog(deps);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // one debug line per request (onResponse below) instead of Fastify's two info lines
@@ -150,14 +153,16 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-dr-requestid', request.id);
+    request.sentPayload = payload;
     // a request that was in flight when closing began ends its connection with its answer, so
     // that close does not wait out the keep-alive timeout
     if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && reply.statusCode < 500) wake();
+    logRequest(deps, requestLog, request, reply);
     request.log.debug(
       {
         reqId: request.id,
@@ -169,6 +174,9 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
       'request',
     );
   });
+  app.decorate('requestLog', requestLog);
+  app.decorateRequest('sentPayload', undefined);
+  app.addHook('onClose', async () => requestLog.close());
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(
@@ -211,6 +219,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   eventRoutes(app, deps);
   accountRoutes(app, deps);
   testHelperRoutes(app, deps);
+  requestLogRoutes(app, deps);
   webhookRoutes(app, deps, wake);
 
   for (const [url, methods] of [...methodsByPath]) {

@@ -7,6 +7,7 @@ import { createAccount, createKeyPair } from '../services/accounts.js';
 import { openStore } from '../store/open.js';
 import { type ConnectionFlags, clientFrom } from './api-client.js';
 import { listen } from './listen.js';
+import { tailRequests } from './logs.js';
 import { SCENARIOS, trigger } from './trigger.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -134,6 +135,34 @@ connectionOptions(
     .argument('<scenario>', 'the scenario'),
 ).action(async (name: string, flags: ConnectionFlags) => {
   for (const line of await trigger(clientFrom(flags, process.env), name)) print(line);
+});
+
+const logs = program.command('logs').description("the server's request log");
+connectionOptions(
+  logs
+    .command('tail')
+    .description('print each API request as it is answered (GET /test-helpers/requests), until stopped')
+    .option('--status <status>', 'only these statuses: 404, or a class such as 4xx')
+    .option('--path <prefix>', 'only paths that start with it, such as /orders'),
+).action(async (flags: ConnectionFlags & { status?: string; path?: string }) => {
+  const api = clientFrom(flags, process.env);
+  const tail = tailRequests(api, {
+    status: flags.status,
+    path: flags.path,
+    print,
+    colour: process.stdout.isTTY === true,
+  });
+  await tail.ready;
+  const only = [flags.status, flags.path].filter(Boolean).join(' ');
+  print(`following the request log of ${api.baseUrl}${only ? ` (${only})` : ''}; Ctrl-C stops`);
+  const stop = () => {
+    tail.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

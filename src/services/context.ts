@@ -18,6 +18,8 @@ export interface Settings {
   publicUrl?: string | undefined;
   /** check every schema-serialized body against JSON.stringify's (the test apps do) */
   verifySerialization?: boolean | undefined;
+  /** how many requests the request log keeps per account (default 10,000) */
+  requestLogMaxPerAccount?: number | undefined;
 }
 
 export const DEFAULT_SETTINGS: Settings = { webhookPrivateAddresses: 'allow' };

@@ -293,3 +293,22 @@ export interface TimeRange {
   lt?: number;
   lte?: number;
 }
+
+/** One API request as the request log keeps it (bodies redacted and bounded). */
+export interface RequestLogRecord {
+  accountId: string;
+  /** the request id (x-dr-requestid) */
+  id: string;
+  /** the account clock when it was answered */
+  at: number;
+  method: string;
+  path: string;
+  query: string | null;
+  status: number;
+  idempotencyKey: string | null;
+  durationMs: number;
+  requestBody: string | null;
+  responseBody: string | null;
+  /** the first error's code, for a 4xx or 5xx */
+  errorCode: string | null;
+}

@@ -109,6 +109,22 @@ export interface FileLinksTable {
   created_at: number;
 }
 
+export interface RequestLogTable {
+  seq: Generated<number>;
+  account_id: string;
+  id: string;
+  at: number;
+  method: string;
+  path: string;
+  query: string | null;
+  status: number;
+  idempotency_key: string | null;
+  duration_ms: number;
+  request_body: string | null;
+  response_body: string | null;
+  error_code: string | null;
+}
+
 export interface SourcesTable {
   seq: Generated<number>;
   account_id: string;
@@ -407,4 +423,5 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
+  request_log: RequestLogTable;
 }

@@ -12,6 +12,7 @@ import { IdempotencyRepo } from './repos/idempotency.js';
 import { OperationsRepo } from './repos/operations.js';
 import { OrdersRepo } from './repos/orders.js';
 import { RefundsRepo } from './repos/refunds.js';
+import { RequestLogRepo } from './repos/request-log.js';
 import { ReturnsRepo } from './repos/returns.js';
 import { SettingsRepo } from './repos/settings.js';
 import { SkusRepo } from './repos/skus.js';
@@ -63,6 +64,7 @@ export class Tx {
   readonly tasks: TasksRepo;
   readonly taxIdentifiers: TaxIdentifiersRepo;
   readonly files: FilesRepo;
+  readonly requestLog: RequestLogRepo;
   readonly webhooks: WebhooksRepo;
   readonly idempotency: IdempotencyRepo;
   readonly settings: SettingsRepo;
@@ -89,6 +91,7 @@ export class Tx {
     this.tasks = new TasksRepo(db, dialect);
     this.taxIdentifiers = new TaxIdentifiersRepo(db, dialect);
     this.files = new FilesRepo(db, dialect);
+    this.requestLog = new RequestLogRepo(db, dialect);
     this.webhooks = new WebhooksRepo(db, dialect, box);
     this.idempotency = new IdempotencyRepo(db, dialect);
     this.settings = new SettingsRepo(db, dialect);

@@ -116,6 +116,40 @@ describe('tributary listen and trigger', () => {
     assert.deepEqual(((await hooks.json()) as { data: unknown[] }).data, []);
   });
 
+  it('logs tail prints the requests that match, as they are answered, until stopped', async () => {
+    const tail = await startAndWait(
+      ['logs', 'tail', '--status', '4xx', '--path', '/orders', '--api-url', apiUrl, '--key', KEY],
+      {},
+      /following the request log/,
+    );
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(`${apiUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      }).then(async (r) => ({
+        status: r.status,
+        id: r.headers.get('x-dr-requestid') ?? '',
+        text: await r.text(),
+      }));
+    const missing = await call('/orders/404404404');
+    const listed = await call('/orders');
+    const refused = await call('/checkouts', { method: 'POST', body: '{}' });
+    const second = await call('/orders/505505505');
+    assert.deepEqual([missing.status, listed.status, refused.status, second.status], [404, 200, 400, 404]);
+    const deadline = Date.now() + 10_000;
+    while (!tail.output().includes(second.id) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const lines = tail
+      .output()
+      .split('\n')
+      .filter((l) => / (GET|POST) /.test(l));
+    assert.equal(lines.length, 2, tail.output());
+    assert.match(lines[0] ?? '', new RegExp(`404 GET +/orders/404404404 \\d+ms ${missing.id} not_found`));
+    assert.ok(lines[1]?.includes(second.id), tail.output());
+    assert.ok(!tail.output().includes(listed.id) && !tail.output().includes(refused.id));
+    assert.equal(await stop(tail.child, 'SIGINT'), 0);
+  });
+
   it('triggers the risk-averse reauthorization failure and restores the policy', async () => {
     const { stdout } = await run(
       process.execPath,

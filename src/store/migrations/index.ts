@@ -599,6 +599,29 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'webhooks that take the expanded version of the expandable events',
     statements: ['ALTER TABLE webhooks ADD COLUMN expand SMALLINT NOT NULL DEFAULT 0'],
   },
+  {
+    version: 16,
+    name: 'the request log (bodies redacted; kept 7 days of the account clock, bounded per account)',
+    statements: [
+      `CREATE TABLE request_log (
+        seq {seq},
+        account_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        at {big} NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT,
+        status INTEGER NOT NULL,
+        idempotency_key TEXT,
+        duration_ms INTEGER NOT NULL,
+        request_body TEXT,
+        response_body TEXT,
+        error_code TEXT
+      )`,
+      'CREATE INDEX request_log_account ON request_log (account_id, seq)',
+      'CREATE INDEX request_log_id ON request_log (account_id, id)',
+    ],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

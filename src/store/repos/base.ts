@@ -55,7 +55,8 @@ type ListedTable =
   | 'webhooks'
   | 'tax_identifiers'
   | 'files'
-  | 'file_links';
+  | 'file_links'
+  | 'request_log';
 
 /**
  * Rows per INSERT: SQLite binds at most 32,766 values per statement, PostgreSQL 65,535; batches
