@@ -113,7 +113,7 @@ export interface RequestLogTable {
   seq: Generated<number>;
   account_id: string;
   id: string;
-  at: number;
+  created_at: number;
   method: string;
   path: string;
   query: string | null;

@@ -158,7 +158,8 @@ for (const kind of storeKinds()) {
         if (text.includes('sk_test_') || text.includes('pk_test_')) offenders.push(`${where}: an API key`);
         if (text.includes('whsec_')) offenders.push(`${where}: a webhook secret`);
         if (text.includes('hunter2-basic-password')) offenders.push(`${where}: a basic-auth password`);
-        if (/"(cvv|cvc|securityCode)"/i.test(text) || text === CVV) offenders.push(`${where}: a CVV`);
+        if (/"(cvv|cvc|securityCode)"(?!:"\[redacted\]")/i.test(text) || text === CVV)
+          offenders.push(`${where}: a CVV`);
         for (const s of secrets)
           if (text.includes(s.slice('whsec_'.length))) offenders.push(`${where}: secret bytes`);
       }

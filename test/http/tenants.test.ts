@@ -80,7 +80,9 @@ for (const kind of storeKinds()) {
       ).body.id;
       await t.api.post(`/customers/${own['customer']}/tax-identifiers/${own['tax-identifier']}`);
       own['event'] = (await t.api.get('/events?limit=1')).body.data[0].id;
-      own['request'] = (await t.api.get('/test-helpers/requests?limit=1', { unchecked: true })).body.data[0].id;
+      own['request'] = (
+        await t.api.get('/test-helpers/requests?limit=1', { unchecked: true })
+      ).body.data[0].id;
       for (const [name, id] of Object.entries(own)) assert.ok(id, `made ${name}`);
     });
     after(async () => t.close());

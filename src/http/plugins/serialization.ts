@@ -1,6 +1,7 @@
 import build from 'fast-json-stringify';
 import type { FastifyInstance } from 'fastify';
 import { DR_COMPONENTS, DR_RESPONSES } from '../schemas/dr-responses.js';
+import { OWN_OPERATIONS } from '../schemas/own-responses.js';
 
 /**
  * 2xx bodies of DR's operations are serialized through DR's response schemas
@@ -10,7 +11,15 @@ import { DR_COMPONENTS, DR_RESPONSES } from '../schemas/dr-responses.js';
  */
 
 /** Tributary paths that answer with another DR operation's body. */
-const ALIASES: Record<string, string> = { 'POST /payments/sources': 'POST /sources' };
+export const ALIASES: Record<string, string> = { 'POST /payments/sources': 'POST /sources' };
+
+/** A Tributary operation's JSON answers (own-responses.ts); none for those that send bytes. */
+function ownResponses(operation: string): Record<string, object> | undefined {
+  const own = OWN_OPERATIONS[operation];
+  if (!own || own.contentType) return undefined;
+  const json = Object.entries(own.responses).filter((e): e is [string, object] => e[1] !== null);
+  return json.length ? Object.fromEntries(json) : undefined;
+}
 
 type Serializer = (data: unknown) => string;
 const compiled = new Map<string, Serializer>();
@@ -54,7 +63,7 @@ export function registerSerialization(app: FastifyInstance, options: { verify: b
   app.addHook('onRoute', (route) => {
     if (Array.isArray(route.method)) return;
     const operation = `${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`;
-    const responses = DR_RESPONSES[ALIASES[operation] ?? operation];
+    const responses = DR_RESPONSES[ALIASES[operation] ?? operation] ?? ownResponses(operation);
     if (!responses) return;
     route.schema = { ...(route.schema ?? {}), response: responses };
   });

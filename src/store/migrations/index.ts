@@ -607,7 +607,7 @@ export const MIGRATIONS: readonly Migration[] = [
         seq {seq},
         account_id TEXT NOT NULL,
         id TEXT NOT NULL,
-        at {big} NOT NULL,
+        created_at {big} NOT NULL,
         method TEXT NOT NULL,
         path TEXT NOT NULL,
         query TEXT,

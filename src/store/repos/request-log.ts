@@ -7,7 +7,7 @@ import { Repo } from './base.js';
 const toRecord = (row: Selectable<RequestLogTable>): RequestLogRecord => ({
   accountId: row.account_id,
   id: row.id,
-  at: Number(row.at),
+  at: Number(row.created_at),
   method: row.method,
   path: row.path,
   query: row.query,
@@ -39,7 +39,7 @@ export class RequestLogRepo extends Repo {
         entries.map((e) => ({
           account_id: e.accountId,
           id: e.id,
-          at: e.at,
+          created_at: e.at,
           method: e.method,
           path: e.path,
           query: e.query,
@@ -80,7 +80,7 @@ export class RequestLogRepo extends Repo {
     }
     if (filters.idempotencyKey !== undefined) q = q.where('idempotency_key', '=', filters.idempotencyKey);
     if (filters.ids !== undefined) q = q.where('id', 'in', filters.ids.length ? filters.ids : ['']);
-    q = whereTimeRange(q, 'at', filters.createdTime);
+    q = whereTimeRange(q, 'created_at', filters.createdTime);
     const result = await paginate<Selectable<RequestLogTable>>(q, page, (id) =>
       this.seqOf('request_log', accountId, id),
     );
@@ -92,7 +92,7 @@ export class RequestLogRepo extends Repo {
     await this.db
       .deleteFrom('request_log')
       .where('account_id', '=', accountId)
-      .where('at', '<', before)
+      .where('created_at', '<', before)
       .execute();
     const boundary = await this.db
       .selectFrom('request_log')
