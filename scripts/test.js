@@ -40,16 +40,21 @@ async function postgresAnswers() {
 }
 
 function testFiles() {
-  const files = readdirSync(join(root, 'test'), { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.test.ts'))
-    .map((f) => join('test', f))
+  // the project's suites and the SDK's (a workspace package of its own)
+  const files = ['test', 'sdk/test']
+    .flatMap((dir) =>
+      readdirSync(join(root, dir), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => join(dir, f)),
+    )
     .sort();
   return only.length === 0 ? files : files.filter((f) => only.some((o) => f.includes(o)));
 }
 
 if (only.length === 0) {
   run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('typecheck the SDK', 'npx', ['tsc', '-p', 'sdk/tsconfig.json', '--noEmit']);
   run('lint', 'npx', ['biome', 'check', '.']);
 }
 // the end-to-end suite runs the built command (bin/tributary.js → dist)

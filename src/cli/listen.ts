@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constructEvent } from '@tributary/sdk';
 import type { ApiClient } from './api-client.js';
 
 /**
  * `tributary listen --forward-to <url>`: subscribes a webhook for this session that points at a
- * local relay, forwards each delivery (body and signature headers untouched) to the given URL,
+ * local relay, verifies each delivery's signature with the SDK (a request that is not one of
+ * Tributary's deliveries is refused with 400), forwards it (body and signature headers
+ * untouched) to the given URL,
  * prints it with the receiver's status, and answers Tributary with that status (so a failing
  * receiver gets retries). The webhook is removed on exit.
  */
@@ -39,12 +42,24 @@ export async function listen(
   options: ListenOptions,
 ): Promise<{ webhookId: string; stop: () => Promise<void> }> {
   const target = new URL(options.forwardTo);
+  let secret = '';
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
+    }
+    // only Tributary's signed deliveries are relayed (the SDK's check, both families)
+    try {
+      constructEvent(body, headers, secret);
+    } catch (error) {
+      options.print(
+        `${new Date().toISOString()}  refused: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      response.writeHead(400);
+      response.end();
+      return;
     }
     let status: number;
     let note = '';
@@ -81,6 +96,7 @@ export async function listen(
     types: options.events,
     address: `http://127.0.0.1:${port}/`,
   });
+  secret = webhook.secret;
   options.print(`Ready: events ${options.events.join(', ')} are forwarded to ${options.forwardTo}`);
   options.print(`Webhook ${webhook.id} (removed on exit); its signing secret is ${webhook.secret}`);
   let stopped = false;

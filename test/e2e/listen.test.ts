@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { generateTestHeaders } from '@tributary/sdk';
 import { Webhook } from 'standardwebhooks';
 import { Receiver } from '../helpers/receiver.js';
 
@@ -111,6 +112,24 @@ describe('tributary listen and trigger', () => {
     for (const r of receiver.received)
       new Webhook(secret).verify(r.body, r.headers as Record<string, string>);
     assert.match(listener.output(), /order\.accepted\s+\S+\s+→ 200/);
+    // the relay checks signatures with the SDK: a forged delivery is refused, not forwarded
+    const hooked = await fetch(`${apiUrl}/webhooks`, { headers: { authorization: `Bearer ${KEY}` } });
+    const relay = ((await hooked.json()) as { data: { address: string }[] }).data[0]?.address ?? '';
+    const forged = JSON.stringify({ id: 'forged', type: 'order.accepted', data: { object: {} } });
+    const before = receiver.received.length;
+    const answer = await fetch(relay, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...generateTestHeaders({ payload: forged, secret: 'whsec_bm90IHRoZSBzZWNyZXQ=' }),
+      },
+      body: forged,
+    });
+    assert.equal(answer.status, 400);
+    assert.equal(receiver.received.length, before, 'nothing forwarded');
+    for (let i = 0; i < 50 && !/refused:/.test(listener.output()); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.match(listener.output(), /refused: no webhook-signature matches/);
     assert.equal(await stop(listener.child, 'SIGINT'), 0);
     const hooks = await fetch(`${apiUrl}/webhooks`, { headers: { authorization: `Bearer ${KEY}` } });
     assert.deepEqual(((await hooks.json()) as { data: unknown[] }).data, []);

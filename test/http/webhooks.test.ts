@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { constructEvent, WebhookSignatureError } from '@tributary/sdk';
 import { Webhook } from 'standardwebhooks';
 import { DeliveryWorker } from '../../src/jobs/deliveries.js';
 import { buildTestApp, errorOf, type TestApp } from '../helpers/app.js';
@@ -154,6 +155,13 @@ for (const kind of storeKinds()) {
         assert.ok(drSignatureValid(headers['digitalriver-signature'] ?? '', r.body, secret), 'DR signature');
         assert.match(headers['digitalriver-signature'] ?? '', /^t=\d+, [A-Za-z0-9+/]+=*$/);
         standard.verify(r.body, headers);
+        // the SDK's constructEvent verifies each family on its own
+        const { 'digitalriver-signature': dr, ...standardOnly } = headers;
+        assert.equal(constructEvent<{ id: string }>(r.body, standardOnly, secret).id, JSON.parse(r.body).id);
+        assert.equal(
+          constructEvent<{ id: string }>(r.body, { 'digitalriver-signature': dr }, secret).id,
+          JSON.parse(r.body).id,
+        );
         assert.equal(headers['webhook-id'], JSON.parse(r.body).id);
         assert.equal(headers['content-type'], 'application/json');
       }
@@ -183,6 +191,9 @@ for (const kind of storeKinds()) {
       const headers = first.headers as Record<string, string>;
       new Webhook(fresh).verify(first.body, headers);
       new Webhook(old).verify(first.body, headers);
+      const { 'digitalriver-signature': dr, ...standardOnly } = headers;
+      for (const only of [standardOnly, { 'digitalriver-signature': dr }])
+        for (const secret of [fresh, old]) assert.ok(constructEvent(first.body, only, secret));
       assert.ok(
         drSignatureValid(headers['digitalriver-signature'] ?? '', first.body, fresh),
         "the connector's method checks the newest",
@@ -193,6 +204,11 @@ for (const kind of storeKinds()) {
       const later = receiver.received.at(-1);
       assert.ok(later);
       assert.throws(() => new Webhook(old).verify(later.body, later.headers as Record<string, string>));
+      assert.throws(
+        () => constructEvent(later.body, later.headers as Record<string, string>, old),
+        WebhookSignatureError,
+      );
+      assert.ok(constructEvent(later.body, later.headers as Record<string, string>, [old, fresh]));
       new Webhook(fresh).verify(later.body, later.headers as Record<string, string>);
       await t.api.delete(`/webhooks/${id}`);
     });

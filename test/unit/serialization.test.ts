@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { responseSchemas } from '../../scripts/response-schemas.js';
 import { firstDifference, registerSerialization } from '../../src/http/plugins/serialization.js';
-import { DR_COMPONENTS, DR_RESPONSES } from '../../src/http/schemas/dr-responses.js';
+import { DR_COMPONENTS, DR_RESPONSES, DR_SUMMARIES } from '../../src/http/schemas/dr-responses.js';
 
 const contract = JSON.parse(
   readFileSync(new URL('../contract/digital-river-openapi-2021-12-13.json', import.meta.url), 'utf8'),
@@ -33,9 +33,10 @@ const order = {
 
 describe('response serialization through DR schemas', () => {
   it('the generated schemas are what scripts/response-schemas.ts makes from the contract', () => {
-    const { dr, responses } = responseSchemas(contract);
+    const { dr, responses, summaries } = responseSchemas(contract);
     assert.deepEqual(DR_COMPONENTS, dr);
     assert.deepEqual(DR_RESPONSES, responses);
+    assert.deepEqual(DR_SUMMARIES, summaries);
   });
 
   it("writes a DR operation's body through the schema: free-form maps whole, in their order", async () => {
