@@ -4,7 +4,7 @@
 // (CI=true or TRIBUTARY_REQUIRE_POSTGRES=1) a missing PostgreSQL is a failure; elsewhere the
 // PostgreSQL runs are skipped and the summary says so.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import pg from 'pg';
@@ -65,6 +65,12 @@ if (!postgres && required) {
   process.stdout.write('PostgreSQL is required here (CI) but did not answer: failing.\n');
   process.exit(1);
 }
+// the dashboard's browser tests need Debian's Chromium (.ci/run installs it)
+const chromium = existsSync('/usr/bin/chromium');
+if (!chromium && required) {
+  process.stdout.write('Chromium is required here (CI) but /usr/bin/chromium is missing: failing.\n');
+  process.exit(1);
+}
 const stores = postgres ? 'sqlite,postgres' : 'sqlite';
 const files = testFiles();
 const before = new Set(readdirSync(root));
@@ -94,3 +100,7 @@ process.stdout.write(
     : '\n== all suites passed on SQLite. The PostgreSQL suites were SKIPPED: no PostgreSQL answered at ' +
         `${databaseUrl} (set TRIBUTARY_TEST_DATABASE_URL to run them).\n`,
 );
+if (!chromium)
+  process.stdout.write(
+    '== the dashboard browser tests were SKIPPED: no Chromium at /usr/bin/chromium (apt-get install -y chromium).\n',
+  );

@@ -25,6 +25,7 @@ import { registerSerialization } from './http/plugins/serialization.js';
 import { accountRoutes } from './http/routes/account.js';
 import { checkoutRoutes } from './http/routes/checkouts.js';
 import { customerRoutes } from './http/routes/customers.js';
+import { dashboardRoutes } from './http/routes/dashboard.js';
 import { eventRoutes } from './http/routes/events.js';
 import { fileRoutes } from './http/routes/files.js';
 import { fulfillmentRoutes } from './http/routes/fulfillments.js';
@@ -220,6 +221,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   accountRoutes(app, deps);
   testHelperRoutes(app, deps);
   requestLogRoutes(app, deps);
+  dashboardRoutes(app);
   webhookRoutes(app, deps, wake);
 
   for (const [url, methods] of [...methodsByPath]) {

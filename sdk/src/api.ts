@@ -6278,6 +6278,7 @@ export interface paths {
                     "createdTime[eq]"?: string;
                     type?: string;
                     types?: string | string[];
+                    orderId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6387,6 +6388,7 @@ export interface paths {
                             apiVersion?: string;
                             supportedApiVersions?: string[];
                             clock?: string;
+                            rateLimitPerSecond?: number | null;
                             createdTime?: string;
                             updatedTime?: string;
                         };
@@ -6481,6 +6483,7 @@ export interface paths {
                             apiVersion?: string;
                             supportedApiVersions?: string[];
                             clock?: string;
+                            rateLimitPerSecond?: number | null;
                             createdTime?: string;
                             updatedTime?: string;
                         };

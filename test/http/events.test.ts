@@ -115,5 +115,29 @@ for (const kind of storeKinds()) {
       // creation events have none
       assert.equal((await latest('sku.created')).data.previousAttributes, undefined);
     });
+
+    it("orderId (Tributary's) lists one order's events: its own and its charges', fulfillments', refunds'", async () => {
+      const { checkout } = await readyCheckout(t.api, t.publicApi);
+      const other = (await t.api.post('/orders', { checkoutId: checkout.id })).body;
+      const item = other.items[0].id;
+      await t.api.post('/fulfillments', { orderId: other.id, items: [{ itemId: item, quantity: 1 }] });
+      const types = async (id: string) =>
+        (await t.api.get(`/events?orderId=${id}&limit=100`)).body.data.map((e: any) => e.type);
+      const mine = await types(other.id);
+      for (const type of [
+        'order.created',
+        'order.charge.capturable',
+        'order.accepted',
+        'fulfillment.created',
+        'order.charge.capture.pending',
+      ])
+        assert.ok(mine.includes(type), type);
+      assert.ok(!mine.some((t: string) => t.startsWith('checkout.') || t.startsWith('source.')));
+      const first = await types(orderId);
+      assert.ok(first.includes('order.accepted'));
+      assert.ok(!first.includes('fulfillment.created'), "the other order's fulfillment is not the first's");
+      assert.deepEqual(await types('999999999'), []);
+      assert.deepEqual((await t.otherApi.get(`/events?orderId=${other.id}`)).body.data, []);
+    });
   });
 }

@@ -36,6 +36,8 @@ function accountToWire(account: AccountRecord, caller: Caller, deps: Deps) {
     apiVersion: account.apiVersion,
     supportedApiVersions: [...API_VERSIONS],
     clock: time(now(deps, { ...caller, account })),
+    // the server's limit per API key (TRIBUTARY_RATE_LIMIT), null when there is none
+    rateLimitPerSecond: deps.settings?.rateLimitPerSecond ?? null,
     createdTime: time(account.createdAt),
     updatedTime: time(account.updatedAt),
   };

@@ -14,6 +14,8 @@ export const EventListQuery = closed({
   ...timeQuery('createdTime'),
   type: Type.Optional(Str(100)),
   types: Type.Optional(Type.Union([Str(), Type.Array(Str(), { maxItems: EVENT_TYPES_FILTER_MAX })])),
+  /** Tributary's: the events of one order (its charges', fulfillments', refunds', returns' too) */
+  orderId: Type.Optional(Str()),
 });
 
 export function eventRoutes(app: FastifyInstance, deps: Deps): void {
@@ -33,6 +35,7 @@ export function eventRoutes(app: FastifyInstance, deps: Deps): void {
       ...eventTypeFilter(query['type'] as string | undefined, types),
       ids: listOf(query, 'ids'),
       createdTime: timeRangeOf(query, 'createdTime'),
+      orderId: query['orderId'] as string | undefined,
     };
     const page = await listEvents(deps, callerOf(request), filters, pageOf(query));
     return {

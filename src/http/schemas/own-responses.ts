@@ -31,6 +31,7 @@ const Account = {
     apiVersion: str,
     supportedApiVersions: { type: 'array', items: str },
     clock: str,
+    rateLimitPerSecond: { type: ['integer', 'null'] },
     createdTime: str,
     updatedTime: str,
   },

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { subscribes } from '../../domain/webhook/match.js';
 import { newUuid } from '../../lib/ids.js';
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from '../json.js';
-import { paginate, whereIn, whereTimeRange } from '../paging.js';
+import { jsonText, paginate, whereIn, whereTimeRange } from '../paging.js';
 import type { DeliveryRecord, EventRecord, Json, Page, PageQuery, TimeRange } from '../records.js';
 import type { EventsTable } from '../schema.js';
 import { chunks, eachAccountBatch, placeholders, Repo } from './base.js';
@@ -25,6 +25,8 @@ export interface EventFilters {
   types?: readonly string[] | undefined;
   typePrefix?: string | undefined;
   createdTime?: TimeRange | undefined;
+  /** Tributary's: the events of one order (the order's own, and those of its charges, refunds, …) */
+  orderId?: string | undefined;
 }
 
 /** The event table is the outbox: events are appended in the transaction of their change. */
@@ -136,6 +138,19 @@ export class EventsRepo extends Repo {
       q = q.where(sql<string>`substr(type, 1, ${sql.lit(prefix.length)})`, '=', prefix);
     }
     q = whereTimeRange(q, 'created_at', filters.createdTime);
+    if (filters.orderId !== undefined) {
+      const orderId = filters.orderId;
+      const dialect = this.dialect;
+      q = q.where((eb) =>
+        eb.or([
+          eb(jsonText(dialect, 'object', ['orderId']), '=', orderId),
+          eb.and([
+            eb(sql<string>`substr(type, 1, 6)`, '=', 'order.'),
+            eb(jsonText(dialect, 'object', ['id']), '=', orderId),
+          ]),
+        ]),
+      );
+    }
     const result = await paginate<Selectable<EventsTable>>(q, page, (id) =>
       this.seqOf('events', accountId, id),
     );
