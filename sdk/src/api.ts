@@ -8298,6 +8298,12 @@ export interface paths {
                                 status?: number;
                                 error?: string;
                                 outcome?: string;
+                                requestHeaders?: {
+                                    [key: string]: string;
+                                };
+                                requestBody?: unknown;
+                                responseBody?: string;
+                                nextAttemptTime?: string;
                             }[];
                         };
                     };

@@ -73,7 +73,15 @@ interface Outcome {
   status: number | null;
   error: string | null;
   durationMs: number;
+  /** what was sent and got back, for the attempt's record */
+  sent?: { headers: Record<string, string>; body: string };
+  responseBody?: string | null;
 }
+
+/** What an attempt keeps of a body: its first 16 KiB (and of an answer, its first 2 KiB). */
+const KEPT_REQUEST_BODY = 16 * 1024;
+const KEPT_RESPONSE_BODY = 2 * 1024;
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 interface Result {
   delivery: DeliveryRecord;
@@ -393,10 +401,14 @@ export class DeliveryWorker {
     }
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
+    const sent = {
+      headers: headers['authorization'] ? { ...headers, authorization: '[redacted]' } : headers,
+      body: cut(body, KEPT_REQUEST_BODY),
+    };
     try {
       const url = new URL(webhook.address);
       if (this.deny && isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0 && isDeniedAddress(url.hostname)) {
-        return { status: null, error: `${url.hostname} is a private address (denied)`, durationMs: 0 };
+        return { status: null, error: `${url.hostname} is a private address (denied)`, durationMs: 0, sent };
       }
       const response = await request(url, {
         method: 'POST',
@@ -412,7 +424,7 @@ export class DeliveryWorker {
           : status >= 300 && status < 400
             ? `redirect to ${String(response.headers['location'] ?? '?')} (not followed)`
             : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-      return { status, error, durationMs: elapsed() };
+      return { status, error, durationMs: elapsed(), sent, responseBody: cut(text, KEPT_RESPONSE_BODY) };
     } catch (error) {
       const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
       const timedOut =
@@ -424,7 +436,7 @@ export class DeliveryWorker {
       const detail = timedOut
         ? `timed out after ${DELIVERY_TIMEOUT_MS} ms`
         : `${e.cause?.code ?? e.code ?? e.name}: ${e.cause?.message ?? e.message}`;
-      return { status: null, error: detail.slice(0, ERROR_TEXT_MAX), durationMs: elapsed() };
+      return { status: null, error: detail.slice(0, ERROR_TEXT_MAX), durationMs: elapsed(), sent };
     }
   }
 
@@ -460,6 +472,10 @@ export class DeliveryWorker {
       status: outcome.status,
       error: outcome.error,
       outcome: delivered ? 'delivered' : 'failed',
+      requestHeaders: outcome.sent?.headers ?? null,
+      requestBody: outcome.sent?.body ?? null,
+      responseBody: outcome.responseBody ?? null,
+      nextAttemptAt: giveUp ? null : next,
     });
     if (delivered) {
       const key = `${delivery.accountId}\n${now}`;

@@ -273,6 +273,12 @@ export interface DeliveryAttemptRecord {
   status: number | null;
   error: string | null;
   outcome: 'delivered' | 'failed';
+  /** what was sent (the Authorization header redacted) and the first bytes of the answer */
+  requestHeaders?: Record<string, string> | null;
+  requestBody?: string | null;
+  responseBody?: string | null;
+  /** a failed attempt's retry, when one is due (account clock) */
+  nextAttemptAt?: number | null;
 }
 
 /** A page request, resolved by the list queries: newest first, cursors by object id. */

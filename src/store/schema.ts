@@ -381,6 +381,10 @@ export interface DeliveryAttemptsTable {
   status: number | null;
   error: string | null;
   outcome: string;
+  request_headers: Json | null;
+  request_body: string | null;
+  response_body: string | null;
+  next_attempt_at: number | null;
 }
 
 export interface IdempotencyKeysTable {

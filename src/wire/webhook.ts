@@ -37,5 +37,19 @@ export function attemptToWire(attempt: DeliveryAttemptRecord): WireObject {
     status: attempt.status,
     error: attempt.error,
     outcome: attempt.outcome,
+    // what was sent (the body as JSON when it is JSON) and the start of the answer
+    requestHeaders: attempt.requestHeaders ?? undefined,
+    requestBody: parsedOrText(attempt.requestBody),
+    responseBody: attempt.responseBody ?? undefined,
+    nextAttemptTime: attempt.nextAttemptAt ? isoMillis(attempt.nextAttemptAt) : undefined,
   });
+}
+
+function parsedOrText(text: string | null | undefined): unknown {
+  if (text === null || text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

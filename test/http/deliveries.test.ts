@@ -76,6 +76,10 @@ for (const kind of storeKinds()) {
       for (const a of all) byDelivery.set(a.deliveryId, [...(byDelivery.get(a.deliveryId) ?? []), a]);
       for (const list of byDelivery.values()) {
         list.sort((a, b) => a.number - b.number);
+        // each failed attempt says when the next is due: when the next one was scheduled
+        for (let n = 0; n < list.length - 1; n++)
+          assert.equal((list[n] as { nextAttemptAt?: number }).nextAttemptAt, list[n + 1]?.scheduledAt);
+        assert.equal((list.at(-1) as { nextAttemptAt?: number }).nextAttemptAt, null, 'none after delivery');
         assert.deepEqual(
           list.map((a) => a.outcome),
           ['failed', 'failed', 'failed', 'failed', 'delivered'],
@@ -94,6 +98,17 @@ for (const kind of storeKinds()) {
         api.body.data.map((a: any) => a.outcome),
         ['failed', 'failed', 'failed'],
       );
+      // what each attempt sent and got back
+      const [failed] = api.body.data;
+      assert.equal(failed.requestBody.id, failed.eventId);
+      assert.equal(failed.requestHeaders['webhook-id'], failed.eventId);
+      assert.match(failed.requestHeaders['webhook-signature'], /^v1,/);
+      assert.equal(failed.responseBody, 'ok');
+      assert.equal(failed.status, 503);
+      assert.match(failed.nextAttemptTime ?? '', /^\d{4}-\d\d-\d\dT/);
+      const ok = (await t.api.get(`/webhooks/${id}/deliveries?outcome=delivered&limit=1`)).body.data[0];
+      assert.equal(ok.nextAttemptTime, undefined);
+      assert.equal(ok.status, 200);
       await t.api.delete(`/webhooks/${id}`);
     });
 

@@ -64,6 +64,10 @@ const DeliveryAttempt = {
     status: int,
     error: str,
     outcome: str,
+    requestHeaders: { type: 'object', additionalProperties: str },
+    requestBody: {},
+    responseBody: str,
+    nextAttemptTime: str,
   },
 };
 

@@ -622,6 +622,16 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX request_log_id ON request_log (account_id, id)',
     ],
   },
+  {
+    version: 17,
+    name: 'what a delivery attempt sent and got back, and when the next one is due',
+    statements: [
+      'ALTER TABLE delivery_attempts ADD COLUMN request_headers TEXT',
+      'ALTER TABLE delivery_attempts ADD COLUMN request_body TEXT',
+      'ALTER TABLE delivery_attempts ADD COLUMN response_body TEXT',
+      'ALTER TABLE delivery_attempts ADD COLUMN next_attempt_at {big}',
+    ],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

@@ -36,6 +36,10 @@ const toAttempt = (row: Selectable<DeliveryAttemptsTable>): DeliveryAttemptRecor
   status: row.status,
   error: row.error,
   outcome: row.outcome as DeliveryAttemptRecord['outcome'],
+  requestHeaders: fromJsonOrNull<Record<string, string>>(row.request_headers),
+  requestBody: row.request_body,
+  responseBody: row.response_body,
+  nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
 });
 
 /** Deliveries in flight per webhook (this worker's), and the most one webhook may have. */
@@ -402,6 +406,10 @@ export class WebhooksRepo extends Repo {
           status: attempt.status,
           error: attempt.error,
           outcome: attempt.outcome,
+          request_headers: attempt.requestHeaders ? toJson(attempt.requestHeaders) : null,
+          request_body: attempt.requestBody ?? null,
+          response_body: attempt.responseBody ?? null,
+          next_attempt_at: attempt.nextAttemptAt ?? null,
         })),
       )
       .execute();
