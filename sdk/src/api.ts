@@ -8403,7 +8403,7 @@ export interface paths {
             };
             responses: {
                 /** @description Success */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8516,7 +8516,7 @@ export interface paths {
             };
             responses: {
                 /** @description Success */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };

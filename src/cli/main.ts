@@ -5,10 +5,11 @@ import { describeStore, type StoreFlags, serveConfig, storeConfig } from '../con
 import { exitCleanlyOnSignals, serve } from '../main.js';
 import { createAccount, createKeyPair } from '../services/accounts.js';
 import { openStore } from '../store/open.js';
-import { type ConnectionFlags, clientFrom } from './api-client.js';
+import { ApiClient, type ConnectionFlags, clientFrom } from './api-client.js';
+import { readFixtures, runFixtures } from './fixtures.js';
 import { listen } from './listen.js';
 import { tailRequests } from './logs.js';
-import { SCENARIOS, trigger } from './trigger.js';
+import { parseOverrides, SCENARIOS, trigger } from './trigger.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -128,13 +129,58 @@ connectionOptions(
   process.on('SIGTERM', stop);
 });
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 connectionOptions(
   program
     .command('trigger')
     .description(`run a named scenario against a running server: ${Object.keys(SCENARIOS).join(', ')}`)
-    .argument('<scenario>', 'the scenario'),
-).action(async (name: string, flags: ConnectionFlags) => {
-  for (const line of await trigger(clientFrom(flags, process.env), name)) print(line);
+    .argument('<scenario>', 'the scenario')
+    .option(
+      '--override <path=value>',
+      'change a request of the scenario: currency=EUR, items[0].price=50, refund.amount=2 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--order <id>', "run the scenario's steps on this existing order"),
+).action(async (name: string, flags: ConnectionFlags & { override: string[]; order?: string }) => {
+  const lines = await trigger(clientFrom(flags, process.env), name, {
+    overrides: parseOverrides(flags.override),
+    orderId: flags.order,
+  });
+  for (const line of lines) print(line);
+});
+
+connectionOptions(
+  program
+    .command('fixtures')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixtures' reference syntax, not a template
+    .description('run a chain of requests from a JSON file, later ones using earlier answers (${name:path})')
+    .argument('<file>', 'the fixtures file (see fixtures/ for two examples)')
+    .option('--public-key <key>', 'for steps with "publicKey": true (env TRIBUTARY_PUBLIC_KEY)'),
+).action(async (file: string, flags: ConnectionFlags & { publicKey?: string }) => {
+  const api = clientFrom(flags, process.env);
+  const publicKey = flags.publicKey ?? process.env['TRIBUTARY_PUBLIC_KEY'];
+  const publicApi = publicKey ? new ApiClient(api.baseUrl, publicKey) : undefined;
+  await runFixtures(api, publicApi, readFixtures(file), print);
+});
+
+const events = program.command('events').description('events of a running server');
+connectionOptions(
+  events
+    .command('resend')
+    .description('send an event again to the webhooks it went to (or to one)')
+    .argument('<id>', 'the event')
+    .option('--webhook <id>', 'only to this webhook'),
+).action(async (id: string, flags: ConnectionFlags & { webhook?: string }) => {
+  const api = clientFrom(flags, process.env);
+  const answer = await api.ok(
+    'POST',
+    `/events/${id}/redeliver`,
+    flags.webhook ? { webhookId: flags.webhook } : {},
+  );
+  const to = (answer.webhookIds as string[]) ?? [];
+  print(to.length ? `event ${id} queued again for ${to.join(', ')}` : `event ${id} went to no webhook`);
 });
 
 const logs = program.command('logs').description("the server's request log");

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ const root = new URL('../..', import.meta.url).pathname;
 const BIN = join(root, 'bin/tributary.js');
 const run = promisify(execFile);
 const KEY = 'sk_test_listen_e2e_key';
+const PUBLIC_KEY = 'pk_test_listen_e2e_key';
 
 function startAndWait(
   args: string[],
@@ -67,7 +68,7 @@ describe('tributary listen and trigger', () => {
     forwardTo = await receiver.start();
     const started = await startAndWait(
       ['serve', '--host', '127.0.0.1', '--port', '0', '--db', join(dir, 'listen.db')],
-      { TRIBUTARY_SECRET_KEY: KEY, LOG_LEVEL: 'warn' },
+      { TRIBUTARY_SECRET_KEY: KEY, TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY, LOG_LEVEL: 'warn' },
       /serving the API on http:\/\/\S+[\s\S]*secret key/,
     );
     server = started.child;
@@ -167,6 +168,88 @@ describe('tributary listen and trigger', () => {
     assert.ok(lines[1]?.includes(second.id), tail.output());
     assert.ok(!tail.output().includes(listed.id) && !tail.output().includes(refused.id));
     assert.equal(await stop(tail.child, 'SIGINT'), 0);
+  });
+
+  const cli = (...args: string[]) =>
+    run(process.execPath, [BIN, ...args, '--api-url', apiUrl, '--key', KEY], {
+      cwd: root,
+      env: { ...process.env, TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY },
+    });
+  const get = async (path: string) =>
+    (await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${KEY}` } })).json() as Promise<any>;
+
+  it('trigger takes overrides, and runs on an existing order', async () => {
+    const { stdout } = await cli(
+      'trigger',
+      'order.accepted',
+      '--override',
+      'items[0].price=50',
+      '--override',
+      'email=override@example.com',
+    );
+    const orderId = /order (\d+) \(accepted\)/.exec(stdout)?.[1] ?? '';
+    assert.ok(orderId, stdout);
+    const order = await get(`/orders/${orderId}`);
+    assert.equal(order.items[0].amount, 50);
+    assert.equal(order.email, 'override@example.com');
+    const refunded = await cli(
+      'trigger',
+      'refund.complete',
+      '--order',
+      orderId,
+      '--override',
+      'refund.amount=7',
+    );
+    assert.match(refunded.stdout, new RegExp(`order ${orderId} \\(accepted, existing\\)`));
+    assert.match(refunded.stdout, /refund re_/);
+    assert.equal((await get(`/orders/${orderId}`)).refundedAmount, 7);
+    await assert.rejects(cli('trigger', 'order.accepted', '--order', orderId), /makes its own order/);
+    await assert.rejects(cli('trigger', 'order.accepted', '--override', 'nonsense'), /needs path=value/);
+  });
+
+  it('fixtures run a chain of requests with references to earlier answers (both shipped examples)', async () => {
+    const first = await cli('fixtures', join(root, 'fixtures/order-fulfilled-refunded.json'));
+    const orderId = /order +POST \/orders → 201 (\d+)/.exec(first.stdout)?.[1] ?? '';
+    assert.ok(orderId, first.stdout);
+    assert.match(first.stdout, /fulfillment +POST \/fulfillments → 201 ful_/);
+    assert.match(first.stdout, new RegExp(`final +GET /orders/${orderId} → 200`));
+    const order = await get(`/orders/${orderId}`);
+    assert.deepEqual([order.state, order.refundedAmount], ['complete', 5]);
+    const second = await cli('fixtures', join(root, 'fixtures/reauthorization-refused.json'));
+    assert.match(second.stdout, /fulfillment +POST \/fulfillments → 409 payment_authorization_failed/);
+    assert.equal((await get('/account')).chargebackRiskPolicy, 'tolerant');
+    const broken = join(dir, 'broken.json');
+    writeFileSync(
+      broken,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixtures' reference syntax, not a template
+      JSON.stringify({ fixtures: [{ name: 'a', method: 'GET', path: '/orders/${nope:id}' }] }),
+    );
+    await assert.rejects(cli('fixtures', broken), /names no earlier step/);
+  });
+
+  it('events resend sends an event again to a webhook', async () => {
+    const hook = await fetch(`${apiUrl}/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ types: ['sku.created'], address: forwardTo }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    await fetch(`${apiUrl}/skus/resend-me`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', eccn: 'EAR99', taxCode: '4323.310_A', countryOfOrigin: 'US' }),
+    });
+    const event = (await get('/events?type=sku.created&limit=1')).data[0];
+    const seen = () => receiver.events().filter((e) => e.id === event.id).length;
+    for (let i = 0; i < 50 && seen() < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(seen(), 1);
+    const { stdout } = await cli('events', 'resend', event.id, '--webhook', hook.id);
+    assert.match(stdout, new RegExp(`event ${event.id} queued again for ${hook.id}`));
+    for (let i = 0; i < 50 && seen() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(seen(), 2, 'delivered again');
+    await fetch(`${apiUrl}/webhooks/${hook.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${KEY}` },
+    });
   });
 
   it('triggers the risk-averse reauthorization failure and restores the policy', async () => {

@@ -189,13 +189,13 @@ export const OWN_OPERATIONS: Record<string, OwnOperation> = {
   'POST /webhooks/{id}/redeliver-failed': {
     summary: 'Sends again every delivery of the webhook given up on since a time.',
     responses: {
-      '200': { type: 'object', properties: { webhookId: str, eventIds: { type: 'array', items: str } } },
+      '202': { type: 'object', properties: { webhookId: str, eventIds: { type: 'array', items: str } } },
     },
   },
   'POST /events/{id}/redeliver': {
     summary: 'Sends an event again, to one webhook or to every webhook it went to.',
     responses: {
-      '200': { type: 'object', properties: { eventId: str, webhookIds: { type: 'array', items: str } } },
+      '202': { type: 'object', properties: { eventId: str, webhookIds: { type: 'array', items: str } } },
     },
   },
 };
