@@ -26,6 +26,7 @@ import { accountRoutes } from './http/routes/account.js';
 import { checkoutRoutes } from './http/routes/checkouts.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { dashboardRoutes } from './http/routes/dashboard.js';
+import { eventStreamRoutes } from './http/routes/event-stream.js';
 import { eventRoutes } from './http/routes/events.js';
 import { fileRoutes } from './http/routes/files.js';
 import { fulfillmentRoutes } from './http/routes/fulfillments.js';
@@ -221,6 +222,7 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   accountRoutes(app, deps);
   testHelperRoutes(app, deps);
   requestLogRoutes(app, deps);
+  eventStreamRoutes(app, deps);
   dashboardRoutes(app);
   webhookRoutes(app, deps, wake);
 

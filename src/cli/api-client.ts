@@ -7,7 +7,7 @@ export interface ApiResponse {
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
-    private readonly key: string,
+    readonly key: string,
   ) {}
 
   async call(method: string, path: string, body?: unknown): Promise<ApiResponse> {

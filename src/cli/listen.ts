@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { constructEvent } from '@tributary/sdk';
+import { constructEvent, generateTestHeaders } from '@tributary/sdk';
 import type { ApiClient } from './api-client.js';
 
 /**
@@ -108,6 +109,136 @@ export async function listen(
       await api.call('DELETE', `/webhooks/${webhook.id}`);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * `tributary listen --stream` (and against a server that is not on this machine): the events come
+ * over one long-lived connection (GET /test-helpers/events/stream) instead of a webhook the server
+ * would have to reach. Each is signed for this session with a secret of its own (both families,
+ * as Tributary signs deliveries, by the SDK) and POSTed to the local URL. A dropped connection is
+ * opened again from the last event seen.
+ */
+export async function listenStream(
+  api: ApiClient,
+  options: ListenOptions,
+): Promise<{ secret: string; stop: () => Promise<void> }> {
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const target = new URL(options.forwardTo);
+  let stopped = false;
+  let lastId: string | undefined;
+  let controller = new AbortController();
+  const types = options.events.join(',');
+
+  const forward = async (data: string) => {
+    let type = '?';
+    let id = '?';
+    try {
+      const event = JSON.parse(data) as { type: string; id: string };
+      type = event.type;
+      id = event.id;
+    } catch {
+      return;
+    }
+    let status: number;
+    let note = '';
+    try {
+      const forwarded = await fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...generateTestHeaders({ payload: data, secret, id }),
+        },
+        body: data,
+        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      await forwarded.arrayBuffer();
+      status = forwarded.status;
+    } catch (error) {
+      status = 502;
+      note = ` (${error instanceof Error ? error.message : String(error)})`;
+    }
+    options.print(`${new Date().toISOString()}  ${type.padEnd(36)} ${id}  → ${status}${note}`);
+  };
+
+  const connect = async (): Promise<void> => {
+    const response = await fetch(
+      `${api.baseUrl}/test-helpers/events/stream?types=${encodeURIComponent(types)}`,
+      {
+        headers: { authorization: `Bearer ${api.key}`, ...(lastId ? { 'last-event-id': lastId } : {}) },
+        signal: controller.signal,
+      },
+    );
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw new Error(`GET /test-helpers/events/stream answered ${response.status}: ${text.slice(0, 200)}`);
+    }
+    // the server has read where to start from: from here on nothing is missed
+    opened();
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let boundary = buffer.indexOf('\n\n');
+      while (boundary >= 0) {
+        const message = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        boundary = buffer.indexOf('\n\n');
+        const fields = new Map<string, string>();
+        for (const line of message.split('\n')) {
+          if (line.startsWith(':')) continue;
+          const at = line.indexOf(':');
+          if (at > 0) fields.set(line.slice(0, at), line.slice(at + 1).replace(/^ /, ''));
+        }
+        const data = fields.get('data');
+        if (data === undefined) continue;
+        if (fields.get('event') === 'error') throw new Error(`the stream ended: ${data}`);
+        lastId = fields.get('id') ?? lastId;
+        await forward(data);
+      }
+    }
+  };
+
+  let isOpen = false;
+  let opened: () => void = () => {};
+  const open = new Promise<void>((resolve) => {
+    opened = () => {
+      isOpen = true;
+      resolve();
+    };
+  });
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await connect();
+      } catch (error) {
+        if (stopped) return;
+        // the first connection failing (a wrong key, no such server) is the command's error
+        if (!isOpen) {
+          stopped = true;
+          throw error;
+        }
+        options.print(`stream: ${error instanceof Error ? error.message : String(error)}; reconnecting`);
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, 1000));
+      controller = new AbortController();
+    }
+  })();
+  await Promise.race([open, loop]);
+  options.print(
+    `Ready: events ${options.events.join(', ')} are forwarded to ${options.forwardTo} (streamed from ${api.baseUrl})`,
+  );
+  options.print(`Signed for this session; its signing secret is ${secret}`);
+  return {
+    secret,
+    stop: async () => {
+      stopped = true;
+      controller.abort();
+      await loop.catch(() => undefined);
     },
   };
 }

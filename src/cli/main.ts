@@ -7,14 +7,25 @@ import { createAccount, createKeyPair } from '../services/accounts.js';
 import { openStore } from '../store/open.js';
 import { ApiClient, type ConnectionFlags, clientFrom } from './api-client.js';
 import { readFixtures, runFixtures } from './fixtures.js';
-import { listen } from './listen.js';
+import { listen, listenStream } from './listen.js';
 import { tailRequests } from './logs.js';
 import { parseOverrides, SCENARIOS, trigger } from './trigger.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
-const print = (line: string) => process.stdout.write(`${line}\n`);
+/** A status after an arrow (`→ 201`) in colour where a person watches: green, yellow, red. */
+const COLOURS: Record<string, string> = {
+  '2': '\x1b[32m',
+  '3': '\x1b[36m',
+  '4': '\x1b[33m',
+  '5': '\x1b[31m',
+};
+const colour = process.stdout.isTTY === true && !process.env['NO_COLOR'];
+const print = (line: string) =>
+  process.stdout.write(
+    `${colour ? line.replace(/→ ([1-5])(\d\d)/, (_, a: string, b: string) => `→ ${COLOURS[a] ?? ''}${a}${b}\x1b[0m`) : line}\n`,
+  );
 
 function storeOptions(command: Command): Command {
   return command
@@ -111,14 +122,18 @@ connectionOptions(
     .command('listen')
     .description('forward the events of a running server to a local URL for this session')
     .requiredOption('--forward-to <url>', 'where to POST each event')
-    .option('--events <types>', "comma-separated event types or patterns (default '*')", '*'),
-).action(async (flags: ConnectionFlags & { forwardTo: string; events: string }) => {
+    .option('--events <types>', "comma-separated event types or patterns (default '*')", '*')
+    .option(
+      '--stream',
+      'take the events over one long-lived connection instead of a webhook (the default when the server is not on this machine)',
+    ),
+).action(async (flags: ConnectionFlags & { forwardTo: string; events: string; stream?: boolean }) => {
   const api = clientFrom(flags, process.env);
-  const session = await listen(api, {
-    forwardTo: flags.forwardTo,
-    events: flags.events.split(',').map((e) => e.trim()),
-    print,
-  });
+  const options = { forwardTo: flags.forwardTo, events: flags.events.split(',').map((e) => e.trim()), print };
+  // a server elsewhere cannot deliver to this machine's loopback: it streams the events instead
+  const host = new URL(api.baseUrl).hostname.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  const session = flags.stream || !local ? await listenStream(api, options) : await listen(api, options);
   const stop = () => {
     session.stop().then(
       () => process.exit(0),

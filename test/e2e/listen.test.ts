@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { generateTestHeaders } from '@tributary/sdk';
+import { constructEvent, generateTestHeaders } from '@tributary/sdk';
 import { Webhook } from 'standardwebhooks';
 import { Receiver } from '../helpers/receiver.js';
 
@@ -250,6 +250,67 @@ describe('tributary listen and trigger', () => {
       method: 'DELETE',
       headers: { authorization: `Bearer ${KEY}` },
     });
+  });
+
+  it('listen --stream takes the events over one long-lived connection (as from a remote server), signed for the session', async () => {
+    const listener = await startAndWait(
+      [
+        'listen',
+        '--stream',
+        '--events',
+        'order.*',
+        '--forward-to',
+        `${forwardTo}/streamed`,
+        '--api-url',
+        apiUrl,
+        '--key',
+        KEY,
+      ],
+      {},
+      /signing secret is whsec_\S+/,
+    );
+    assert.match(listener.output(), /streamed from/);
+    const secret = /signing secret is (whsec_\S+)/.exec(listener.output())?.[1] ?? '';
+    const { stdout } = await cli('trigger', 'order.accepted');
+    const orderId = /order (\d+) \(accepted\)/.exec(stdout)?.[1] ?? '';
+    const streamed = () => receiver.received.filter((r) => r.path === '/hooks/streamed');
+    for (let i = 0; i < 100 && !streamed().some((r) => JSON.parse(r.body).type === 'order.accepted'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const got = streamed().map((r) =>
+      constructEvent<{ type: string; data: { object: { id: string } } }>(
+        r.body,
+        r.headers as Record<string, string>,
+        secret,
+      ),
+    );
+    assert.deepEqual(
+      got.map((e) => e.type),
+      ['order.created', 'order.charge.capturable', 'order.accepted'],
+      'only order.* events, in order, each verified with the session secret',
+    );
+    assert.equal(got.at(-1)?.data.object.id, orderId);
+    // no webhook was registered for it
+    assert.deepEqual((await get('/webhooks')).data, []);
+    assert.equal(await stop(listener.child, 'SIGINT'), 0);
+    // a wrong key fails at once, in one line
+    await assert.rejects(
+      run(
+        process.execPath,
+        [
+          BIN,
+          'listen',
+          '--stream',
+          '--forward-to',
+          forwardTo,
+          '--api-url',
+          apiUrl,
+          '--key',
+          'sk_test_wrong_key_1',
+        ],
+        { cwd: root },
+      ),
+      /answered 401/,
+    );
   });
 
   it('triggers the risk-averse reauthorization failure and restores the policy', async () => {

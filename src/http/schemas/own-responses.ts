@@ -174,6 +174,12 @@ export const OWN_OPERATIONS: Record<string, OwnOperation> = {
     summary: 'The request log: the API requests of the last 7 days of the account clock, newest first.',
     responses: { '200': list(LoggedRequest) },
   },
+  'GET /test-helpers/events/stream': {
+    summary:
+      "The account's events as they happen, as server-sent events (id, event, data), over one connection.",
+    responses: { '200': { type: 'string' } },
+    contentType: 'text/event-stream',
+  },
   'GET /test-helpers/requests/{id}': {
     summary: 'One request of the request log.',
     responses: { '200': LoggedRequest },
