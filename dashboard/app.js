@@ -170,7 +170,7 @@ const ORDER_STATES = [
 ];
 
 function Orders() {
-  const [filters, setFilters] = useState({ state: '', search: '' });
+  const [filters, setFilters] = useState({ state: '', search: '', currency: '', from: '', to: '' });
   const [page, setPage] = useState({});
   const search = filters.search.trim();
   // an id is digits, an email has @, anything else is an upstreamId
@@ -181,10 +181,31 @@ function Orders() {
       : search.includes('@')
         ? { email: search }
         : { upstreamIds: search };
+  // DR's listOrders filters: state, currency, createdTime[gte]/[lte] (a day, UTC)
+  const range = {
+    'createdTime[gte]': filters.from ? `${filters.from}T00:00:00Z` : undefined,
+    'createdTime[lte]': filters.to ? `${filters.to}T23:59:59Z` : undefined,
+  };
   const list = useLoad(
-    () => api('GET', `/orders${query({ limit: 20, state: filters.state, ...searchFilter, ...page })}`),
-    [filters.state, search, page.startingAfter, page.endingBefore],
+    () =>
+      api(
+        'GET',
+        `/orders${query({ limit: 20, state: filters.state, currency: filters.currency, ...range, ...searchFilter, ...page })}`,
+      ),
+    [
+      filters.state,
+      filters.currency,
+      filters.from,
+      filters.to,
+      search,
+      page.startingAfter,
+      page.endingBefore,
+    ],
   );
+  const set = (name) => (e) => {
+    setPage({});
+    setFilters({ ...filters, [name]: e.target.value });
+  };
   return html`<section>
     <h1>Orders</h1>
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
@@ -200,6 +221,9 @@ function Orders() {
         }}>
           ${ORDER_STATES.map((s) => html`<option value=${s}>${s || 'any'}</option>`)}
         </select></label>
+      <label>Currency <input name="currency" size="4" value=${filters.currency} onChange=${set('currency')} /></label>
+      <label>Created from <input name="from" type="date" value=${filters.from} onChange=${set('from')} /></label>
+      <label>to <input name="to" type="date" value=${filters.to} onChange=${set('to')} /></label>
     </form>
     ${
       list.data
@@ -444,7 +468,14 @@ function Webhook({ id }) {
           <td class="num">${a.attempt}</td><td>${a.status ?? a.error ?? ''}</td><td><${State} value=${a.outcome} /></td><td class="num">${a.durationMs}</td>
           <td>${time(a.nextAttemptTime)}</td>
           <td onClick=${(e) => e.stopPropagation()}><${Action} label="Redeliver" kind="secondary" run=${() => api('POST', `/events/${a.eventId}/redeliver`, { webhookId: id })} done=${state.reload} /></td></tr>
-        ${shown === a.id && html`<tr><td colspan="8"><${Json} value=${a} /></td></tr>`}`,
+        ${
+          shown === a.id &&
+          html`<tr><td colspan="8" class="attempt">
+          <h2>Request headers</h2><${Json} value=${a.requestHeaders ?? {}} />
+          <h2>Request body</h2><${Json} value=${a.requestBody ?? null} />
+          <h2>Response (${a.status ?? a.error ?? 'none'})</h2><pre class="json">${a.responseBody ?? ''}</pre>
+        </td></tr>`
+        }`,
       )}
         ${attempts.length === 0 && html`<tr><td colspan="8" class="muted">No deliveries yet.</td></tr>`}</tbody></table>
   </section>`;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -127,6 +129,13 @@ describe('the dashboard in Chromium', {
     // money in the order's currency
     assert.ok(((await page.textContent('tbody')) ?? '').includes(`$${made.totalAmount.toFixed(2)}`));
     await shot('orders');
+    // DR's filters: another currency finds nothing, the order's finds it
+    await page.fill('input[name=currency]', 'EUR');
+    await page.press('input[name=currency]', 'Enter');
+    await page.waitForSelector('text=No orders.');
+    await page.fill('input[name=currency]', 'USD');
+    await page.press('input[name=currency]', 'Tab');
+    await page.waitForSelector(`text=${made.id}`);
     // search by upstream id finds it alone
     await page.fill('input[name=search]', made.upstreamId);
     await page.waitForFunction(
@@ -200,6 +209,55 @@ describe('the dashboard in Chromium', {
     await page.click('button:has-text("Refresh")');
     await page.waitForSelector('.timeline button:has-text("order.charge.reauth.failed")');
     await shot('order-reauth-failed');
+  });
+
+  it("shows a webhook's deliveries: what each attempt sent and got back, and redelivers", async () => {
+    const receiver = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(503);
+        response.end('down for maintenance');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    try {
+      const hook = await call('POST', '/webhooks', { types: ['sku.created'], address });
+      await call('PUT', '/skus/ui-sku', {
+        name: 'UI',
+        eccn: 'EAR99',
+        taxCode: '4323.310_A',
+        countryOfOrigin: 'US',
+      });
+      let attempts: any[] = [];
+      for (let i = 0; i < 50 && attempts.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        attempts = (await call('GET', `/webhooks/${hook.body.id}/deliveries`)).body.data;
+      }
+      assert.equal(attempts[0]?.status, 503);
+      await page.goto(`${server.url}/dashboard#/webhooks/${hook.body.id}`);
+      await page.waitForSelector(`h1:has-text("Webhook ${hook.body.id}")`);
+      await page.click('tbody tr.clickable');
+      await page.waitForSelector('.attempt');
+      const detail = (await page.textContent('.attempt')) ?? '';
+      assert.match(detail, /webhook-signature/);
+      assert.match(detail, /"type": "sku.created"/);
+      assert.match(detail, /Response \(503\)down for maintenance/);
+      assert.match(
+        (await page.textContent('tbody')) ?? '',
+        /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
+        'the next retry',
+      );
+      await shot('webhook');
+      await page.click('tbody button:has-text("Redeliver")');
+      for (let i = 0; i < 50 && attempts.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        attempts = (await call('GET', `/webhooks/${hook.body.id}/deliveries`)).body.data;
+      }
+      assert.ok(attempts.length >= 2, 'redelivered from the UI');
+    } finally {
+      receiver.close();
+    }
   });
 
   it('shows the other pages: checkouts, customers, events, webhooks, requests, test cards', async () => {
