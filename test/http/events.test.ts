@@ -116,6 +116,21 @@ for (const kind of storeKinds()) {
       assert.equal((await latest('sku.created')).data.previousAttributes, undefined);
     });
 
+    it('the event stream refuses a bad type pattern, and a key that is not valid', async () => {
+      const bad = await t.api.get('/test-helpers/events/stream?types=order.*,Not%20A%20Type', {
+        unchecked: true,
+      });
+      assert.deepEqual(
+        [bad.status, bad.body.errors[0].code, bad.body.errors[0].parameter],
+        [400, 'invalid_parameter', 'types[1]'],
+      );
+      const unknown = await t.api.get('/test-helpers/events/stream', {
+        key: 'sk_test_nobody_at_all',
+        unchecked: true,
+      });
+      assert.equal(unknown.status, 401);
+    });
+
     it("orderId (Tributary's) lists one order's events: its own and its charges', fulfillments', refunds'", async () => {
       const { checkout } = await readyCheckout(t.api, t.publicApi);
       const other = (await t.api.post('/orders', { checkoutId: checkout.id })).body;
