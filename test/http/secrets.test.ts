@@ -146,6 +146,8 @@ for (const kind of storeKinds()) {
       await t.api.request('POST', '/customers', { email: CARDS.visa }, { unchecked: true });
       await t.api.get('/skus', { key: 'sk_test_notarealkeybutlookslikeone' });
 
+      // the request log writes in batches: what is waiting is written before the dump
+      await t.app.requestLog.flush();
       const cells = await dump(t);
       assert.ok(cells.length > 100, 'the run wrote data');
       const offenders: string[] = [];
