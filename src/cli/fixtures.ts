@@ -32,13 +32,17 @@ export interface FixtureFile {
 
 const REFERENCE = /\$\{([A-Za-z0-9_-]+):([^}]+)\}/g;
 
+/** `items[0].id` or `items.0.id` → ['items', '0', 'id'] (the paths of fixtures and overrides). */
+export const pathKeys = (path: string): string[] =>
+  path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean);
+
 function lookup(answers: ReadonlyMap<string, unknown>, name: string, path: string): unknown {
   if (!answers.has(name)) throw new Error(`\${${name}:${path}} names no earlier step`);
   let node = answers.get(name);
-  for (const key of path
-    .replace(/\[(\d+)\]/g, '.$1')
-    .split('.')
-    .filter(Boolean)) {
+  for (const key of pathKeys(path)) {
     if (typeof node !== 'object' || node === null || !(key in node))
       throw new Error(`\${${name}:${path}}: the answer of '${name}' has no ${path}`);
     node = (node as Record<string, unknown>)[key];

@@ -32,6 +32,45 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * POSTs an event to the local URL and prints one line with the receiver's status (502 when it
+ * could not be reached); answers that status. Both modes relay through it.
+ */
+async function relay(
+  target: URL,
+  headers: Record<string, string>,
+  body: string,
+  print: (line: string) => void,
+): Promise<number> {
+  let status: number;
+  let note = '';
+  try {
+    const forwarded = await fetch(target, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+      redirect: 'manual',
+    });
+    await forwarded.arrayBuffer();
+    status = forwarded.status;
+  } catch (error) {
+    status = 502;
+    note = ` (${error instanceof Error ? error.message : String(error)})`;
+  }
+  let type = '?';
+  let id = '?';
+  try {
+    const event = JSON.parse(body) as { type: string; id: string };
+    type = event.type;
+    id = event.id;
+  } catch {
+    // not an event: forwarded as it came
+  }
+  print(`${new Date().toISOString()}  ${type.padEnd(36)} ${id}  → ${status}${note}`);
+  return status;
+}
+
 export interface ListenOptions {
   forwardTo: string;
   events: string[];
@@ -62,32 +101,7 @@ export async function listen(
       response.end();
       return;
     }
-    let status: number;
-    let note = '';
-    try {
-      const forwarded = await fetch(target, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
-        redirect: 'manual',
-      });
-      await forwarded.arrayBuffer();
-      status = forwarded.status;
-    } catch (error) {
-      status = 502;
-      note = ` (${error instanceof Error ? error.message : String(error)})`;
-    }
-    let type = '?';
-    let id = '?';
-    try {
-      const event = JSON.parse(body) as { type: string; id: string };
-      type = event.type;
-      id = event.id;
-    } catch {
-      // not an event: forwarded as it came
-    }
-    options.print(`${new Date().toISOString()}  ${type.padEnd(36)} ${id}  → ${status}${note}`);
+    const status = await relay(target, headers, body, options.print);
     response.writeHead(status >= 200 && status < 300 ? 200 : status >= 500 ? status : 502);
     response.end();
   });
@@ -131,36 +145,13 @@ export async function listenStream(
   let controller = new AbortController();
   const types = options.events.join(',');
 
-  const forward = async (data: string) => {
-    let type = '?';
-    let id = '?';
-    try {
-      const event = JSON.parse(data) as { type: string; id: string };
-      type = event.type;
-      id = event.id;
-    } catch {
-      return;
-    }
-    let status: number;
-    let note = '';
-    try {
-      const forwarded = await fetch(target, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...generateTestHeaders({ payload: data, secret, id }),
-        },
-        body: data,
-        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
-        redirect: 'manual',
-      });
-      await forwarded.arrayBuffer();
-      status = forwarded.status;
-    } catch (error) {
-      status = 502;
-      note = ` (${error instanceof Error ? error.message : String(error)})`;
-    }
-    options.print(`${new Date().toISOString()}  ${type.padEnd(36)} ${id}  → ${status}${note}`);
+  /** signed for the session as Tributary signs deliveries (webhook-id: the event's id) */
+  const forward = async (data: string, id: string) => {
+    const headers = {
+      'content-type': 'application/json',
+      ...generateTestHeaders({ payload: data, secret, id }),
+    };
+    await relay(target, headers, data, options.print);
   };
 
   const connect = async (): Promise<void> => {
@@ -198,7 +189,7 @@ export async function listenStream(
         if (data === undefined) continue;
         if (fields.get('event') === 'error') throw new Error(`the stream ended: ${data}`);
         lastId = fields.get('id') ?? lastId;
-        await forward(data);
+        await forward(data, fields.get('id') ?? '');
       }
     }
   };

@@ -37,9 +37,12 @@ const COLOURS: Record<string, string> = {
   '5': '\x1b[31m',
 };
 
+/** A status in its class's colour (2xx green, 3xx cyan, 4xx yellow, 5xx red), for a terminal. */
+export const colouredStatus = (status: string): string => `${COLOURS[status[0] ?? ''] ?? ''}${status}\x1b[0m`;
+
 export function formatRequest(r: LoggedRequest, colour = false): string {
   const status = String(r.status);
-  const shown = colour ? `${COLOURS[status[0] ?? ''] ?? ''}${status}\x1b[0m` : status;
+  const shown = colour ? colouredStatus(status) : status;
   const path = r.query ? `${r.path}?${r.query}` : r.path;
   const extra = [r.errorCode, r.idempotencyKey ? `key=${r.idempotencyKey}` : undefined]
     .filter(Boolean)

@@ -8,23 +8,17 @@ import { openStore } from '../store/open.js';
 import { ApiClient, type ConnectionFlags, clientFrom } from './api-client.js';
 import { readFixtures, runFixtures } from './fixtures.js';
 import { listen, listenStream } from './listen.js';
-import { tailRequests } from './logs.js';
+import { colouredStatus, tailRequests } from './logs.js';
 import { parseOverrides, SCENARIOS, trigger } from './trigger.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
-/** A status after an arrow (`→ 201`) in colour where a person watches: green, yellow, red. */
-const COLOURS: Record<string, string> = {
-  '2': '\x1b[32m',
-  '3': '\x1b[36m',
-  '4': '\x1b[33m',
-  '5': '\x1b[31m',
-};
+/** A status after an arrow (`→ 201`) in colour where a person watches. */
 const colour = process.stdout.isTTY === true && !process.env['NO_COLOR'];
 const print = (line: string) =>
   process.stdout.write(
-    `${colour ? line.replace(/→ ([1-5])(\d\d)/, (_, a: string, b: string) => `→ ${COLOURS[a] ?? ''}${a}${b}\x1b[0m`) : line}\n`,
+    `${colour ? line.replace(/→ ([1-5]\d\d)/, (_, status: string) => `→ ${colouredStatus(status)}`) : line}\n`,
   );
 
 function storeOptions(command: Command): Command {

@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.js';
+import { pathKeys } from './fixtures.js';
 
 /**
  * `tributary trigger <scenario>`: drives a named scenario against a running server and prints the
@@ -65,10 +66,7 @@ export function parseOverrides(specs: readonly string[]): Overrides {
 export function applyOverrides(body: Body, overrides: readonly [string, unknown][] | undefined): Body {
   const copy = structuredClone(body);
   for (const [path, value] of overrides ?? []) {
-    const keys = path
-      .replace(/\[(\d+)\]/g, '.$1')
-      .split('.')
-      .filter(Boolean);
+    const keys = pathKeys(path);
     let node: Record<string, unknown> = copy;
     keys.forEach((key, i) => {
       if (i === keys.length - 1) node[key] = value;

@@ -7,6 +7,16 @@ export const SELLING_ENTITY = { id: 'C5_INC-ENTITY', name: 'DR globalTech Inc.' 
 
 export type WireObject = Record<string, unknown>;
 
+/** A kept body as an answer shows it: its JSON when it is JSON, else the text as it is. */
+export function jsonOrText(text: string | null | undefined): unknown {
+  if (text === null || text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Drops null and undefined members: DR omits attributes it has no value for. */
 export function compact<T extends WireObject>(object: T): T {
   for (const key of Object.keys(object)) {

@@ -1,6 +1,6 @@
 import { isoMillis } from '../lib/time.js';
 import type { DeliveryAttemptRecord, WebhookRecord } from '../store/records.js';
-import { compact, time, type WireObject } from './common.js';
+import { compact, jsonOrText, time, type WireObject } from './common.js';
 
 /** A webhook as DR shows it; its signing secret only when it is made or rotated. */
 export function webhookToWire(webhook: WebhookRecord, secret?: string): WireObject {
@@ -39,17 +39,8 @@ export function attemptToWire(attempt: DeliveryAttemptRecord): WireObject {
     outcome: attempt.outcome,
     // what was sent (the body as JSON when it is JSON) and the start of the answer
     requestHeaders: attempt.requestHeaders ?? undefined,
-    requestBody: parsedOrText(attempt.requestBody),
+    requestBody: jsonOrText(attempt.requestBody),
     responseBody: attempt.responseBody ?? undefined,
     nextAttemptTime: attempt.nextAttemptAt ? isoMillis(attempt.nextAttemptAt) : undefined,
   });
-}
-
-function parsedOrText(text: string | null | undefined): unknown {
-  if (text === null || text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -6,6 +6,7 @@ import type { Deps } from '../../services/context.js';
 import { now } from '../../services/context.js';
 import { listRequests, REQUEST_LOG_RETENTION_MS } from '../../services/request-log.js';
 import type { RequestLogRecord } from '../../store/records.js';
+import { jsonOrText } from '../../wire/common.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
@@ -34,15 +35,6 @@ function statusRange(value: string | undefined): { gte: number; lte: number } | 
   throw invalidParameter('status', "'status' must be a status (404) or a class of them (4xx).");
 }
 
-const bodyOf = (text: string | null): unknown => {
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
-
 export function requestToWire(r: RequestLogRecord) {
   return {
     id: r.id,
@@ -54,8 +46,8 @@ export function requestToWire(r: RequestLogRecord) {
     durationMs: r.durationMs,
     ...(r.idempotencyKey === null ? {} : { idempotencyKey: r.idempotencyKey }),
     ...(r.errorCode === null ? {} : { errorCode: r.errorCode }),
-    ...(r.requestBody === null ? {} : { requestBody: bodyOf(r.requestBody) }),
-    ...(r.responseBody === null ? {} : { responseBody: bodyOf(r.responseBody) }),
+    ...(r.requestBody === null ? {} : { requestBody: jsonOrText(r.requestBody) }),
+    ...(r.responseBody === null ? {} : { responseBody: jsonOrText(r.responseBody) }),
   };
 }
 
