@@ -4,12 +4,18 @@
 // every request with its key converges to exactly-once effects (a second retry of everything is
 // a replay of the first answer). Used by `npm run test:crash` and, short, by the test suite.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import {
+  collectOutput,
+  removeDir,
+  spawnTracked,
+  stopTracked,
+  tempDir,
+  waitForOutput,
+} from '../helpers/harness.js';
 import { prng } from '../helpers/prng.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -51,42 +57,34 @@ interface Logged {
   retriedStatus?: number;
 }
 
-export function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db], {
-    cwd: root,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'error',
-      TRIBUTARY_SECRET_KEY: SECRET_KEY,
-      TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY,
+export async function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawnTracked(
+    process.execPath,
+    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'error',
+        TRIBUTARY_SECRET_KEY: SECRET_KEY,
+        TRIBUTARY_PUBLIC_KEY: PUBLIC_KEY,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${out}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /serving the API on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] as string });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
-  });
+  );
+  const output = collectOutput(child);
+  const match = await waitForOutput(
+    child,
+    output,
+    /serving the API on (http:\/\/\S+)/,
+    'the crash test server',
+  );
+  return { child, url: match[1] as string };
 }
 
 export function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
+  child.removeAllListeners('exit');
+  return stopTracked(child, signal).then(() => undefined);
 }
 
 async function send(
@@ -165,7 +163,7 @@ async function lifecycle(url: string, journal: Logged[], random: () => number): 
 }
 
 export async function crashTest(options: CrashOptions): Promise<CrashReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-crash-'));
+  const dir = tempDir('crash');
   const db = join(dir, 'crash.db');
   const journal: Logged[] = [];
   const random = prng(options.seed);
@@ -323,6 +321,6 @@ export async function crashTest(options: CrashOptions): Promise<CrashReport> {
     }
     return report;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 }

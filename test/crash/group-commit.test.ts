@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { removeDir, tempDir } from '../helpers/harness.js';
 import { kill, SECRET_KEY, serve } from './crasher.js';
 
 // Group commit shares one fsync among concurrent transactions; each request must still be
@@ -14,7 +13,7 @@ const BURST = 64;
 
 describe('group commit keeps durability (SQLite, SIGKILL right after a burst of answers)', () => {
   it(`${ROUNDS} bursts of ${BURST} concurrent writes: every acknowledged write survives`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-group-'));
+    const dir = tempDir('group');
     const db = join(dir, 'group.db');
     const acknowledged: string[] = [];
     try {
@@ -50,7 +49,7 @@ describe('group commit keeps durability (SQLite, SIGKILL right after a burst of 
         }
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   });
 });

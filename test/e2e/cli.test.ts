@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { removeDir, tempDir } from '../helpers/harness.js';
 import { BIN, emptyDatabase, serve, stop } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -70,7 +69,7 @@ for (const kind of storeKinds()) {
     let keyEnv: Record<string, string> = {};
 
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'tributary-e2e-'));
+      dir = tempDir('e2e');
       if (kind === 'sqlite') {
         storeArgs = ['--db', join(dir, 'e2e.db')];
         return;
@@ -83,7 +82,7 @@ for (const kind of storeKinds()) {
     });
 
     after(async () => {
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
       await drop?.();
     });
 

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import {
+  collectOutput,
+  removeDir,
+  spawnTracked,
+  stopTracked,
+  tempDir,
+  waitForOutput,
+} from '../helpers/harness.js';
 import { ROOT } from '../helpers/server.js';
 
 /**
@@ -17,9 +24,9 @@ const run = promisify(execFile);
 describe('installed from its tarball', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-install-'));
+    dir = tempDir('install');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => removeDir(dir));
 
   it('npm pack → npm install in an empty folder → npx tributary serve answers', {
     timeout: 600_000,
@@ -42,38 +49,27 @@ describe('installed from its tarball', () => {
       maxBuffer: 16 * 1024 * 1024,
     });
 
-    const child = spawn('npx', ['tributary', 'serve', '--host', '127.0.0.1', '--port', '0'], {
+    // its own process group (spawnTracked): npx runs the server as its child, both stop together
+    const child = spawnTracked('npx', ['tributary', 'serve', '--host', '127.0.0.1', '--port', '0'], {
       cwd: app,
       env: { ...process.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
-      // its own process group: npx runs the server as its child, and both are stopped together
-      detached: true,
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 30_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /serving the API on (http:\/\/\S+)/.exec(out);
-          if (match && /public key/.test(out)) {
-            clearTimeout(timer);
-            resolve(match[1] ?? '');
-          }
-        });
-        child.stderr.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
+      const output = collectOutput(child);
+      const url = (
+        await waitForOutput(
+          child,
+          output,
+          /serving the API on (http:\/\/\S+)[\s\S]*public key/,
+          'npx tributary serve',
+        )
+      )[1] as string;
       const health = await fetch(`${url}/health`);
       assert.equal(health.status, 200);
       assert.deepEqual(await health.json(), { status: 'ok' });
     } finally {
-      child.removeAllListeners('exit');
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-      await exited;
+      await stopTracked(child, 'SIGTERM');
     }
   });
 });

@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { constructEvent, generateTestHeaders } from '@tributary/sdk';
 import { Webhook } from 'standardwebhooks';
+import {
+  collectOutput,
+  eventually,
+  removeDir,
+  spawnTracked,
+  stopTracked,
+  tempDir,
+  waitForOutput,
+} from '../helpers/harness.js';
 import { Receiver } from '../helpers/receiver.js';
 
 /** `tributary listen` and `tributary trigger` against a served Tributary, over real HTTP. */
@@ -17,45 +25,23 @@ const run = promisify(execFile);
 const KEY = 'sk_test_listen_e2e_key';
 const PUBLIC_KEY = 'pk_test_listen_e2e_key';
 
-function startAndWait(
+/** Starts the command (its process group killed when this file ends) and waits for `ready`. */
+async function startAndWait(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
 ): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawnTracked(process.execPath, [BIN, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${out}`)), 20_000);
-    const check = setInterval(() => {
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        clearInterval(check);
-        resolve({ child, output: () => out });
-      }
-    }, 20);
-    child.on('exit', (code) => {
-      clearInterval(check);
-      reject(new Error(`exited ${code}: ${out}`));
-    });
-  });
+  const output = collectOutput(child);
+  await waitForOutput(child, output, ready, `tributary ${args[0]}`);
+  return { child, output };
 }
 
-const stop = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') =>
-  new Promise<number | null>((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill(signal);
-  });
+const stop = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => stopTracked(child, signal);
 
 describe('tributary listen and trigger', () => {
   const receiver = new Receiver();
@@ -64,7 +50,7 @@ describe('tributary listen and trigger', () => {
   let apiUrl: string;
   let forwardTo: string;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-listen-'));
+    dir = tempDir('listen');
     forwardTo = await receiver.start();
     const started = await startAndWait(
       ['serve', '--host', '127.0.0.1', '--port', '0', '--db', join(dir, 'listen.db')],
@@ -77,7 +63,7 @@ describe('tributary listen and trigger', () => {
   after(async () => {
     await stop(server);
     await receiver.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('forwards the events a trigger produces, signed, and removes its webhook on exit', async () => {
@@ -95,13 +81,10 @@ describe('tributary listen and trigger', () => {
     assert.match(triggered.stdout, /Scenario capture.complete/);
     assert.match(triggered.stdout, /order\.accepted/);
     assert.match(triggered.stdout, /order\.charge\.capture\.complete/);
-    for (
-      let i = 0;
-      i < 100 && !receiver.events(200).some((e) => e.type === 'order.charge.capture.complete');
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(
+      () => receiver.events(200).some((e) => e.type === 'order.charge.capture.complete'),
+      'order.charge.capture.complete forwarded',
+    );
     const types = receiver.events(200).map((e) => e.type);
     for (const type of [
       'checkout.created',
@@ -128,8 +111,7 @@ describe('tributary listen and trigger', () => {
     });
     assert.equal(answer.status, 400);
     assert.equal(receiver.received.length, before, 'nothing forwarded');
-    for (let i = 0; i < 50 && !/refused:/.test(listener.output()); i++)
-      await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => /refused:/.test(listener.output()), 'the relay to print its refusal');
     assert.match(listener.output(), /refused: no webhook-signature matches/);
     assert.equal(await stop(listener.child, 'SIGINT'), 0);
     const hooks = await fetch(`${apiUrl}/webhooks`, { headers: { authorization: `Bearer ${KEY}` } });
@@ -156,9 +138,7 @@ describe('tributary listen and trigger', () => {
     const refused = await call('/checkouts', { method: 'POST', body: '{}' });
     const second = await call('/orders/505505505');
     assert.deepEqual([missing.status, listed.status, refused.status, second.status], [404, 200, 400, 404]);
-    const deadline = Date.now() + 10_000;
-    while (!tail.output().includes(second.id) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => tail.output().includes(second.id), 'logs tail to print the last request');
     const lines = tail
       .output()
       .split('\n')
@@ -240,11 +220,11 @@ describe('tributary listen and trigger', () => {
     });
     const event = (await get('/events?type=sku.created&limit=1')).data[0];
     const seen = () => receiver.events().filter((e) => e.id === event.id).length;
-    for (let i = 0; i < 50 && seen() < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => seen() >= 1, 'the sku.created delivery');
     assert.equal(seen(), 1);
     const { stdout } = await cli('events', 'resend', event.id, '--webhook', hook.id);
     assert.match(stdout, new RegExp(`event ${event.id} queued again for ${hook.id}`));
-    for (let i = 0; i < 50 && seen() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => seen() >= 2, 'the event delivered again');
     assert.equal(seen(), 2, 'delivered again');
     await fetch(`${apiUrl}/webhooks/${hook.id}`, {
       method: 'DELETE',
@@ -274,8 +254,10 @@ describe('tributary listen and trigger', () => {
     const { stdout } = await cli('trigger', 'order.accepted');
     const orderId = /order (\d+) \(accepted\)/.exec(stdout)?.[1] ?? '';
     const streamed = () => receiver.received.filter((r) => r.path === '/hooks/streamed');
-    for (let i = 0; i < 100 && !streamed().some((r) => JSON.parse(r.body).type === 'order.accepted'); i++)
-      await new Promise((r) => setTimeout(r, 100));
+    await eventually(
+      () => streamed().some((r) => JSON.parse(r.body).type === 'order.accepted'),
+      'order.accepted streamed and forwarded',
+    );
     const got = streamed().map((r) =>
       constructEvent<{ type: string; data: { object: { id: string } } }>(
         r.body,

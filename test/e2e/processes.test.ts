@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { cardBody, digitalCheckoutBody } from '../helpers/fixtures.js';
+import { eventually, removeDir, tempDir } from '../helpers/harness.js';
 import { Receiver } from '../helpers/receiver.js';
 import { emptyDatabase, ServeExited, type Server, serve, stop } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
@@ -32,7 +31,7 @@ describe('several server processes', () => {
   if (!storeKinds().includes('postgres')) return;
 
   it('refuse SQLite, in one sentence', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-processes-'));
+    const dir = tempDir('processes');
     try {
       const refused = await serve(['--db', join(dir, 'p.db'), '--processes', '2']).then(
         (s) => stop(s).then(() => assert.fail('it started')),
@@ -42,7 +41,7 @@ describe('several server processes', () => {
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /--processes needs PostgreSQL/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   });
 
@@ -56,12 +55,7 @@ describe('several server processes', () => {
       assert.deepEqual(first, [true, false]);
       assert.equal(await b.leads('deliveries'), true, 'jobs are led apart');
       await a.close();
-      let took = false;
-      for (let i = 0; i < 40 && !took; i++) {
-        took = await b.leads('tasks');
-        if (!took) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(took, 'the other process took the sweep over');
+      await eventually(() => b.leads('tasks'), 'the other process to take the sweep over');
     } finally {
       await a.close().catch(() => undefined);
       await b.close();
@@ -76,7 +70,7 @@ describe('several server processes', () => {
     let drop: () => Promise<void>;
     let hookUrl: string;
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'tributary-processes-'));
+      dir = tempDir('processes');
       const database = await emptyDatabase('tributary_processes');
       drop = database.drop;
       hookUrl = await receiver.start();
@@ -90,7 +84,7 @@ describe('several server processes', () => {
       if (server) await stop(server);
       await receiver.stop();
       await drop?.();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     });
 
     it('serve lifecycles; captures settle by themselves; every event is delivered once; SIGTERM stops them all', async () => {
@@ -118,24 +112,20 @@ describe('several server processes', () => {
         }),
       );
       // the simulator settles a capture 2 s after it is asked; the leading process's sweep does it
-      let complete = 0;
-      for (let i = 0; i < 100 && complete < orders.length; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+      await eventually(async () => {
         const states = await Promise.all(orders.map((id) => call(server.url, SK, 'GET', `/orders/${id}`)));
-        complete = states.filter((o) => o.body.state === 'complete').length;
-      }
-      assert.equal(complete, orders.length, 'every capture settled without a clock advance');
+        return states.every((o) => o.body.state === 'complete');
+      }, 'every capture to settle without a clock advance');
       const events = (await call(server.url, SK, 'GET', '/events?limit=100')).body.data as { id: string }[];
       let delivered = new Map<string, number>();
-      for (let i = 0; i < 100; i++) {
+      await eventually(() => {
         delivered = new Map();
         for (const r of receiver.received) {
           const id = JSON.parse(r.body).id as string;
           delivered.set(id, (delivered.get(id) ?? 0) + 1);
         }
-        if (events.every((e) => delivered.has(e.id))) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+        return events.every((e) => delivered.has(e.id));
+      }, 'every event to be delivered');
       for (const e of events) assert.equal(delivered.get(e.id), 1, `event ${e.id} delivered once`);
 
       assert.equal(await stop(server), 0, 'SIGTERM to the primary: all exit, 0');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeDir, tempDir } from '../helpers/harness.js';
 import { ROOT, type Server, serve, stop } from '../helpers/server.js';
 
 /**
@@ -20,7 +20,7 @@ describe("README's walk-through", { skip: tools.length ? `needs ${tools.join(' a
   let dir: string;
   let server: Server;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-readme-'));
+    dir = tempDir('readme');
     server = await serve(['--db', join(dir, 't.db')], {
       TRIBUTARY_SECRET_KEY: 'sk_test_local123',
       TRIBUTARY_PUBLIC_KEY: 'pk_test_local123',
@@ -28,7 +28,7 @@ describe("README's walk-through", { skip: tools.length ? `needs ${tools.join(' a
   });
   after(async () => {
     await stop(server);
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('has its blocks: the order, the fulfilment and refund, seed 002', () => {

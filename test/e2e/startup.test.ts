@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { storeConfig } from '../../src/config.js';
 import { SecretBox } from '../../src/lib/secret-box.js';
+import {
+  collectOutput,
+  eventually,
+  removeDir,
+  spawnTracked,
+  stopTracked,
+  tempDir,
+  waitForOutput,
+} from '../helpers/harness.js';
 import { emptyDatabase, ROOT, ServeExited, type Server, serve, stop } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -51,9 +58,9 @@ describe('processes started together on one empty PostgreSQL database', () => {
   if (!storeKinds().includes('postgres')) return;
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-startup-'));
+    dir = tempDir('startup');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => removeDir(dir));
 
   it(`make one account and both serve (${ROUNDS} rounds, pinned keys and not)`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
@@ -97,7 +104,7 @@ for (const kind of storeKinds()) {
     let storeArgs: string[];
     let drop: (() => Promise<void>) | undefined;
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'tributary-wrong-key-'));
+      dir = tempDir('wrong-key');
       if (kind === 'sqlite') storeArgs = ['--db', join(dir, 'k.db')];
       else {
         const database = await emptyDatabase('tributary_key');
@@ -106,7 +113,7 @@ for (const kind of storeKinds()) {
       }
     });
     after(async () => {
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
       await drop?.();
     });
 
@@ -140,8 +147,9 @@ for (const kind of storeKinds()) {
 
 describe('npm start', () => {
   it('runs the server as its own child process: a signal to npm stops the server', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-npm-start-'));
-    const child = spawn('npm', ['start', '--silent'], {
+    const dir = tempDir('npm-start');
+    // its own process group (spawnTracked): whatever npm leaves behind is killed with it
+    const child = spawnTracked('npm', ['start', '--silent'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -151,49 +159,30 @@ describe('npm start', () => {
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-      // its own process group: whatever it leaves behind can be killed with it
-      detached: true,
     });
     try {
-      let out = '';
-      child.stdout?.on('data', (c: Buffer) => {
-        out += c.toString();
-      });
-      child.stderr?.on('data', (c: Buffer) => {
-        out += c.toString();
-      });
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 20_000);
-        const poll = setInterval(() => {
-          const match = /serving the API on (http:\/\/\S+)/.exec(out);
-          if (match && /public key/.test(out)) {
-            clearInterval(poll);
-            clearTimeout(timer);
-            resolve(match[1] as string);
-          }
-        }, 20);
-      });
+      const output = collectOutput(child);
+      const out = () => output();
+      const url = (
+        await waitForOutput(child, output, /serving the API on (http:\/\/\S+)[\s\S]*public key/, 'npm start')
+      )[1] as string;
       assert.equal((await fetch(`${url}/health`)).status, 200);
+      // a signal to npm alone (as a terminal's Ctrl-C or a supervisor sends it), not its group
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      let answering = true;
-      for (let i = 0; i < 50 && answering; i++) {
-        answering = await fetch(`${url}/health`).then(
-          () => true,
-          () => false,
-        );
-        if (answering) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.equal(answering, false, 'the server stopped with npm');
-      assert.match(out, /SIGTERM: closing/);
+      await eventually(
+        () =>
+          fetch(`${url}/health`).then(
+            () => false,
+            () => true,
+          ),
+        'the server to stop with npm',
+      );
+      assert.match(out(), /SIGTERM: closing/);
     } finally {
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        // the group is gone already
-      }
-      rmSync(dir, { recursive: true, force: true });
+      await stopTracked(child, 'SIGKILL');
+      removeDir(dir);
     }
   });
 });

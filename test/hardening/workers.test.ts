@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -13,6 +11,7 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Tx } from '../../src/store/store.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { digitalCheckoutBody, placeOrder } from '../helpers/fixtures.js';
+import { removeDir, tempDir } from '../helpers/harness.js';
 import { openTestStore, storeKinds } from '../helpers/stores.js';
 
 /**
@@ -114,7 +113,7 @@ describe('transactions run again after a deadlock or a busy database', () => {
     });
 
   it('sqlite: a transaction waits out another process holding the write lock past the busy timeout', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-busy-'));
+    const dir = tempDir('busy');
     const path = join(dir, 'busy.db');
     const store = await SqliteStore.open({ path, secrets: SecretBox.random(), busyTimeoutMs: 30 });
     const other = new BetterSqlite3(path);
@@ -126,7 +125,7 @@ describe('transactions run again after a deadlock or a busy database', () => {
     } finally {
       other.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   });
 });

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
+import { spawnTracked, stopTracked, waitForOutput } from './harness.js';
 import { TEST_DATABASE_URL } from './stores.js';
 
 /** The real command in a child process: `bin/tributary.js serve` on a loopback port. */
@@ -15,37 +16,42 @@ export interface Server {
   stdout: string;
 }
 
-/** Starts `tributary serve` and resolves once it printed its address and keys (or rejects). */
-export function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/**
+ * Starts `tributary serve` and resolves once it printed its address and keys; rejects as soon as
+ * it exits instead, or if it is not ready within PATIENCE_MS (it is killed then). The process is
+ * killed when the test file ends, whatever happens.
+ */
+export async function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
+  const child = spawnTracked(
+    process.execPath,
+    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args],
+    { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
   });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`no start: ${stdout} ${stderr}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /serving the API on (http:\/\/\S+)/.exec(stdout);
-      if (
-        match &&
-        /(secret key|stored hashed)/.test(stdout) &&
-        /public key|TRIBUTARY_PUBLIC_KEY/.test(stdout)
-      ) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, stdout });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new ServeExited(code, stdout, stderr));
-    });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
+  const ready =
+    /serving the API on (http:\/\/\S+)[\s\S]*(secret key|stored hashed)[\s\S]*(public key|TRIBUTARY_PUBLIC_KEY)/;
+  try {
+    await waitForOutput(child, () => stdout, ready, `tributary serve ${args.join(' ')}`);
+  } catch (error) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new ServeExited(child.exitCode, stdout, stderr);
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+  const url = /serving the API on (http:\/\/\S+)/.exec(stdout)?.[1] ?? '';
+  return {
+    child,
+    url,
+    get stdout() {
+      return stdout;
+    },
+  } as Server;
 }
 
 export class ServeExited extends Error {
@@ -58,16 +64,10 @@ export class ServeExited extends Error {
   }
 }
 
+/** SIGTERM (to its process group), and the exit code once it exited. */
 export function stop(server: Server): Promise<number | null> {
-  return new Promise((resolve) => {
-    server.child.removeAllListeners('exit');
-    if (server.child.exitCode !== null) {
-      resolve(server.child.exitCode);
-      return;
-    }
-    server.child.once('exit', (code) => resolve(code));
-    server.child.kill('SIGTERM');
-  });
+  server.child.removeAllListeners('exit');
+  return stopTracked(server.child, 'SIGTERM');
 }
 
 /** A new, empty PostgreSQL database; `drop` removes it. */

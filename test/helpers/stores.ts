@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { removeDir, tempDir } from './harness.js';
 
 /**
  * The stores a suite runs on. `npm test` (scripts/test.js) probes PostgreSQL and sets
@@ -36,7 +36,7 @@ export async function openTestStore(
   sqlite: Pick<SqliteStoreOptions, 'onPrepare' | 'busyTimeoutMs'> = {},
 ): Promise<TestStore> {
   if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
+    const dir = tempDir('test');
     const store = await SqliteStore.open({
       path: join(dir, 'test.db'),
       secrets: SecretBox.random(),
@@ -47,7 +47,7 @@ export async function openTestStore(
       kind,
       destroy: async () => {
         await store.close();
-        rmSync(dir, { recursive: true, force: true });
+        removeDir(dir);
       },
     };
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Api, buildTestApp, errorOf, type TestApp } from '../helpers/app.js';
 import { advance, CARDS, eventsOf, placeOrder } from '../helpers/fixtures.js';
+import { eventually } from '../helpers/harness.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const HOUR = 3600;
@@ -220,12 +221,10 @@ for (const kind of storeKinds()) {
       const worker = new TaskWorker(t.deps, 50);
       worker.start();
       try {
-        let state = '';
-        for (let i = 0; i < 100 && state !== 'complete'; i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          state = (await t.api.get(`/orders/${order.id}`)).body.state;
-        }
-        assert.equal(state, 'complete', 'settled within the simulator delay, in real time');
+        await eventually(
+          async () => (await t.api.get(`/orders/${order.id}`)).body.state === 'complete',
+          'the order to settle by itself, in real time',
+        );
       } finally {
         await worker.stop();
       }

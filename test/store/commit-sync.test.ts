@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { createAccount } from '../../src/services/accounts.js';
 import type { SkuRecord } from '../../src/store/records.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { removeDir, tempDir } from '../helpers/harness.js';
 
 /**
  * SQLite's commit sync on the thread pool (store/sqlite.ts, `thread-pool`): COMMIT writes the
@@ -51,7 +50,7 @@ describe('SQLite commits answered after the WAL is synced (thread pool)', () => 
   let failNext: Error | undefined;
   let failures: unknown[] = [];
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-commit-sync-'));
+    dir = tempDir('commit-sync');
     store = await SqliteStore.open({
       path: join(dir, 's.db'),
       secrets: SecretBox.random(),
@@ -67,7 +66,7 @@ describe('SQLite commits answered after the WAL is synced (thread pool)', () => 
   after(async () => {
     gate = Promise.resolve();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('holds the answer and the reads that could see the commit until the sync returns', async () => {

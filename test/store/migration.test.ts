@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -19,6 +17,7 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { advance, createSku, physicalCheckoutBody, placeOrder } from '../helpers/fixtures.js';
+import { removeDir, tempDir } from '../helpers/harness.js';
 import { storeKinds, TEST_DATABASE_URL } from '../helpers/stores.js';
 
 /**
@@ -180,14 +179,14 @@ interface Target {
 async function openAtVersion7(kind: 'sqlite' | 'postgres'): Promise<Target> {
   const secrets = SecretBox.random();
   if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'tributary-migration-'));
+    const dir = tempDir('migration');
     const path = join(dir, 'v7.db');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) });
     await migrate(db, 'sqlite', Date.now, 7);
     return {
       db,
       open: () => SqliteStore.open({ path, secrets }),
-      destroy: async () => rmSync(dir, { recursive: true, force: true }),
+      destroy: async () => removeDir(dir),
     };
   }
   const schema = `m_${process.pid}_${randomBytes(6).toString('hex')}`;
