@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { REQUEST_TIMEOUT_MS } from '../../src/limits.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { digitalCheckoutBody } from '../helpers/fixtures.js';
+import { eventually } from '../helpers/harness.js';
 import { sendRaw } from '../helpers/raw-http.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -221,12 +222,24 @@ describe('a request that arrives while the server closes', () => {
     const held = new Promise<void>((r) => {
       release = r;
     });
+    let entered: () => void = () => {};
+    const inHandler = new Promise<void>((r) => {
+      entered = r;
+    });
+    let began: () => void = () => {};
+    // the app's own preClose hook (it starts refusing) was added before this one: it has run
+    const closingBegan = new Promise<void>((r) => {
+      began = r;
+    });
     const t = await buildTestApp('sqlite', {
-      beforeReady: (app) =>
+      beforeReady: (app) => {
         app.get('/slow', { config: { auth: 'none' } }, async () => {
+          entered();
           await held;
           return { ok: true };
-        }),
+        });
+        app.addHook('preClose', async () => began());
+      },
     });
     try {
       await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -246,9 +259,13 @@ describe('a request that arrives while the server closes', () => {
       // one request in flight, another one half sent, when the server starts closing
       const inFlight = open('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
       const halfSent = open('GET /health HTTP/1.1\r\nHost: x\r\n');
-      await new Promise((r) => setTimeout(r, 100));
+      await inHandler;
+      await eventually(
+        () => new Promise<boolean>((r) => t.app.server.getConnections((_e, n) => r(n >= 2))),
+        'the server to have both connections',
+      );
       const closed = t.app.close();
-      await new Promise((r) => setTimeout(r, 50));
+      await closingBegan;
       halfSent.socket.write('\r\n');
       const late = await halfSent.ended;
       assert.match(late, /^HTTP\/1\.1 503/, late);
@@ -263,6 +280,35 @@ describe('a request that arrives while the server closes', () => {
     } finally {
       release();
       await t.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('an unexpected error', () => {
+  it("is an opaque 500 naming the request id, never the error's own message", async () => {
+    const detail = 'connect ECONNREFUSED 10.0.0.7:5432 as tributary_admin/hunter2';
+    const t = await buildTestApp('sqlite', {
+      beforeReady: (app) => {
+        app.get('/boom', { config: { auth: 'none' } }, async () => {
+          throw new Error(detail);
+        });
+        app.post('/boom', { config: { auth: 'none' } }, async () => {
+          throw new TypeError(`Cannot read properties of undefined (reading '${detail}')`);
+        });
+      },
+    });
+    try {
+      for (const method of ['GET', 'POST'] as const) {
+        const response = await t.app.inject({ method, url: '/boom' });
+        assert.equal(response.statusCode, 500);
+        const body = response.json();
+        assert.deepEqual([body.type, body.errors[0].code], ['internal_server_error', 'internal_error']);
+        const id = String(response.headers['x-dr-requestid']);
+        assert.ok(body.errors[0].message.includes(id), 'the message names the request id');
+        assert.ok(!response.body.includes('hunter2') && !response.body.includes('10.0.0.7'), response.body);
+      }
+    } finally {
+      await t.close();
     }
   });
 });

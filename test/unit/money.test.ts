@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { currencyExponent, isActivatedCurrency, isCurrency } from '../../src/domain/money/currency.js';
+import {
+  ACTIVATED_CURRENCIES,
+  currencyExponent,
+  isActivatedCurrency,
+  isCurrency,
+} from '../../src/domain/money/currency.js';
 import { AMOUNT_MINOR_MAX, allocate, decimalParts, toMajor, toMinor } from '../../src/domain/money/money.js';
 import { applyPercent, applyRate, includedTax, parseRate } from '../../src/domain/money/rate.js';
 
@@ -12,6 +17,67 @@ describe('currencies', () => {
     assert.equal(currencyExponent('CLF'), 4);
     assert.ok(isCurrency('PAB') && !isActivatedCurrency('PAB'));
     assert.ok(!isCurrency('XYZ'));
+  });
+
+  /**
+   * ISO 4217's minor units for every currency an account may sell in, written here apart from
+   * the code's table: a currency dropped from (or misfiled in) the exponent table would turn its
+   * every amount into a 500, or into amounts off by a factor of 10.
+   */
+  const ISO_4217_MINOR_UNITS: Record<string, number> = {
+    AED: 2,
+    AUD: 2,
+    BGN: 2,
+    BHD: 3,
+    BRL: 2,
+    CAD: 2,
+    CHF: 2,
+    CLP: 0,
+    CNY: 2,
+    COP: 2,
+    CZK: 2,
+    DKK: 2,
+    EGP: 2,
+    EUR: 2,
+    GBP: 2,
+    HKD: 2,
+    HUF: 2,
+    IDR: 2,
+    ILS: 2,
+    INR: 2,
+    ISK: 0,
+    JOD: 3,
+    JPY: 0,
+    KRW: 0,
+    KWD: 3,
+    MXN: 2,
+    MYR: 2,
+    NOK: 2,
+    NZD: 2,
+    OMR: 3,
+    PEN: 2,
+    PHP: 2,
+    PLN: 2,
+    QAR: 2,
+    RON: 2,
+    SAR: 2,
+    SEK: 2,
+    SGD: 2,
+    THB: 2,
+    TRY: 2,
+    TWD: 2,
+    UAH: 2,
+    USD: 2,
+    VND: 0,
+    ZAR: 2,
+  };
+
+  it('has the ISO 4217 exponent of every currency an account may sell in, and no other', () => {
+    assert.deepEqual([...ACTIVATED_CURRENCIES].sort(), Object.keys(ISO_4217_MINOR_UNITS).sort());
+    for (const [code, exponent] of Object.entries(ISO_4217_MINOR_UNITS)) {
+      assert.ok(isCurrency(code), `${code} is in the exponent table`);
+      assert.equal(currencyExponent(code), exponent, code);
+    }
   });
 });
 
