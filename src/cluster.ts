@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
-import { describeStore, type ServeConfig } from './config.js';
+import { describeStore, type ServeConfig, webhookAddressPolicy } from './config.js';
 import { SHUTDOWN_GRACE_MS } from './limits.js';
-import { exitCleanlyOnSignals, pinnedKeys, printBanner, serve, servedUrl } from './main.js';
+import { addressLines, exitCleanlyOnSignals, pinnedKeys, printBanner, serve, servedUrl } from './main.js';
 import { bootstrapAccount } from './services/accounts.js';
 import { openStore } from './store/open.js';
 
@@ -63,6 +63,7 @@ export async function serveProcesses(
     servedUrl(config, await listening),
     `${describeStore(config)}, ${processes} processes`,
     boot,
+    addressLines(webhookAddressPolicy(config)),
   );
 
   const stop = (signal: NodeJS.Signals) => {

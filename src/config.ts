@@ -27,8 +27,13 @@ export interface ServeConfig extends StoreConfig {
   secretKey: string | undefined;
   publicKey: string | undefined;
   logLevel: string;
-  /** TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=deny refuses private webhook addresses (shared deployments) */
-  webhookPrivateAddresses: 'allow' | 'deny';
+  /**
+   * TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES: whether webhooks may point at private, loopback and
+   * link-local addresses (this machine's and its network's internal services). Unset: allowed
+   * when the server listens on loopback only, refused when it listens beyond it
+   * (`webhookAddressPolicy`).
+   */
+  webhookPrivateAddresses: 'allow' | 'deny' | undefined;
   /** TRIBUTARY_RATE_LIMIT: requests per second per API key (DR's test mode allows 25) */
   rateLimitPerSecond: number | undefined;
   /** --processes / TRIBUTARY_PROCESSES: server processes sharing the port (PostgreSQL only) */
@@ -130,11 +135,58 @@ function rateLimit(value: string | undefined): number | undefined {
   return n;
 }
 
-function privateAddresses(value: string | undefined): 'allow' | 'deny' {
-  const v = nonEmpty(value)?.toLowerCase() ?? 'allow';
+function privateAddresses(value: string | undefined): 'allow' | 'deny' | undefined {
+  const v = nonEmpty(value)?.toLowerCase();
+  if (v === undefined) return undefined;
   if (v !== 'allow' && v !== 'deny')
     throw new Error(`TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES must be allow or deny, not '${value}'`);
   return v;
+}
+
+/** Whether a listening host is this machine's loopback only (no other machine can connect). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+/**
+ * The webhook address policy a server runs with, and why: the setting when given, else allowed
+ * on loopback (a sandbox beside one developer's app, whose receivers are on the same machine)
+ * and denied beyond it (where any account could otherwise reach the network's internal services
+ * through a webhook and read their answers in the delivery log).
+ */
+export function webhookAddressPolicy(config: Pick<ServeConfig, 'host' | 'webhookPrivateAddresses'>): {
+  policy: 'allow' | 'deny';
+  line: string;
+  warning?: string;
+} {
+  const loopback = isLoopbackHost(config.host);
+  const where = loopback ? 'listening on loopback only' : `listening on ${config.host}, beyond loopback`;
+  if (config.webhookPrivateAddresses === undefined) {
+    return loopback
+      ? {
+          policy: 'allow',
+          line: `Webhooks may point at private and loopback addresses (${where}; TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=deny refuses them)`,
+        }
+      : {
+          policy: 'deny',
+          line: `Webhooks may not point at private or loopback addresses (${where}; TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=allow permits them)`,
+        };
+  }
+  const policy = config.webhookPrivateAddresses;
+  return {
+    policy,
+    line:
+      policy === 'allow'
+        ? `Webhooks may point at private and loopback addresses (TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=allow, ${where})`
+        : `Webhooks may not point at private or loopback addresses (TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=deny, ${where})`,
+    ...(policy === 'allow' && !loopback
+      ? {
+          warning:
+            'warning: any account of this server can make it send requests to this network’s internal services through a webhook',
+        }
+      : {}),
+  };
 }
 
 export function describeStore(config: StoreConfig): string {

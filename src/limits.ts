@@ -38,3 +38,25 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export const IDEMPOTENCY_KEY_LENGTH_MAX = 255;
 /** how long a finished request is replayed to retries with its key (account clock) */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+
+/** webhook deliveries in flight at once, per process (claimed in batches of up to this many) */
+export const DELIVERY_CONCURRENCY_MAX = 256;
+/**
+ * deliveries in flight to one webhook, and for one account's webhooks together: one tenant's
+ * receivers that never answer take at most this many slots, and every other account's deliveries
+ * go out beside them
+ */
+export const DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX = 16;
+export const DELIVERY_CONCURRENCY_PER_ACCOUNT_MAX = 32;
+/** how long a stopping delivery worker lets its sends in flight finish before it aborts them */
+export const DELIVERY_STOP_GRACE_MS = 2_000;
+
+/** event streams (GET /test-helpers/events/stream) open at once per API key, and per process */
+export const EVENT_STREAMS_PER_KEY_MAX = 4;
+export const EVENT_STREAMS_MAX = 64;
+/** what one stream holds that its reader has not taken (or one event, if larger) */
+export const EVENT_STREAM_BUFFER_MAX_BYTES = 1024 * 1024;
+/** a reader that takes nothing of a full stream for this long is told, and the stream ended */
+export const EVENT_STREAM_SLOW_READER_MS = 30_000;
+/** how long an ended stream waits for its reader to take what was left before it is cut off */
+export const EVENT_STREAM_CLOSE_WAIT_MS = 10_000;

@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { describeStore, type ServeConfig } from './config.js';
+import { describeStore, type ServeConfig, webhookAddressPolicy } from './config.js';
 import { DeliveryWorker } from './jobs/deliveries.js';
 import { realClock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -29,19 +29,15 @@ export async function serve(
   listening?: (running: Running) => void,
 ): Promise<Running> {
   const log = logger ?? createLogger({ level: config.logLevel, destination: 2 });
-  const store = await openStore(config);
+  const store = await openStore(config, { onStorageChange: storageLogger(log) });
   const boot = await bootstrapAccount(store, pinnedKeys(config), Date.now());
-  const deps = {
-    store,
-    processor: new Simulator(),
-    clock: realClock,
-    logger: log,
-    settings: {
-      webhookPrivateAddresses: config.webhookPrivateAddresses,
-      rateLimitPerSecond: config.rateLimitPerSecond,
-      publicUrl: config.publicUrl,
-    } as Settings,
+  const addresses = webhookAddressPolicy(config);
+  const settings: Settings = {
+    webhookPrivateAddresses: addresses.policy,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+    publicUrl: config.publicUrl,
   };
+  const deps = { store, processor: new Simulator(), clock: realClock, logger: log, settings };
   // events are delivered to webhooks from the outbox by this worker
   const deliveries = new DeliveryWorker(deps);
   const app = await buildApp(deps, { wakeDeliveries: () => deliveries.wake() });
@@ -57,11 +53,18 @@ export async function serve(
 
   let closing: Promise<void> | undefined;
   const close = () => {
+    // in order: no new requests (those in flight are answered, event streams ended); the
+    // background work stops (a sweep after its batch; deliveries after a short grace, the rest
+    // abandoned to their leases); then the store, which refuses anything that comes later
     closing ??= (async () => {
-      await new Promise((resolve) => (loopback ? loopback.close(resolve) : resolve(undefined)));
+      // the second loopback stops listening now; its connections belong to the HTTP server,
+      // which ends them (idle ones at once) as it closes, and then this close completes
+      const loopbackClosed = new Promise((resolve) =>
+        loopback ? loopback.close(resolve) : resolve(undefined),
+      );
       await app.close();
-      await worker.stop();
-      await deliveries.stop();
+      await loopbackClosed;
+      await Promise.all([worker.stop(), deliveries.stop()]);
       await store.close();
     })();
     return closing;
@@ -69,7 +72,7 @@ export async function serve(
   const running = { app, store, url, close };
   listening?.(running);
 
-  printBanner(out, url, describeStore(config), boot);
+  printBanner(out, url, describeStore(config), boot, addressLines(addresses));
 
   return running;
 }
@@ -101,6 +104,17 @@ async function listenOnBothLoopbacks(app: FastifyInstance, log: Logger): Promise
   }
 }
 
+/** One line when the disk under the store fills up, one when a write succeeds again. */
+export function storageLogger(log: Logger): (full: boolean) => void {
+  return (full) => {
+    if (full)
+      log.error(
+        'the disk under the database is full: writes are answered 503 storage_full until there is space again',
+      );
+    else log.warn('the database is writable again: the disk has space');
+  };
+}
+
 /** The API keys pinned through the environment (added to the first account when new). */
 export function pinnedKeys(config: ServeConfig): { secretKey?: string; publicKey?: string } {
   return {
@@ -114,14 +128,21 @@ export function servedUrl(config: ServeConfig, port: number): string {
   return `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
 }
 
-/** The lines a start prints: where it serves, the account, and the keys made now. */
+/** The webhook address policy's line, and its warning when there is one. */
+export function addressLines(policy: { line: string; warning?: string }): string[] {
+  return policy.warning ? [policy.line, policy.warning] : [policy.line];
+}
+
+/** The lines a start prints: where it serves, how, the account, and the keys made now. */
 export function printBanner(
   out: (line: string) => void,
   url: string,
   store: string,
   boot: { account: { id: string }; created: boolean; newKeys: { secretKey?: string; publicKey?: string } },
+  notes: readonly string[] = [],
 ): void {
   out(`Tributary is serving the API on ${url} (${store})`);
+  for (const note of notes) out(note);
   out(`Test account ${boot.account.id}${boot.created ? ' (created now)' : ''}`);
   if (boot.newKeys.secretKey) out(`  secret key: ${boot.newKeys.secretKey}`);
   if (boot.newKeys.publicKey) out(`  public key: ${boot.newKeys.publicKey}`);

@@ -7766,7 +7766,6 @@ export interface paths {
                     limit?: number;
                     startingAfter?: string;
                     endingBefore?: string;
-                    ids?: string | string[];
                     type?: string;
                     types?: string | string[];
                 };
@@ -8349,7 +8348,6 @@ export interface paths {
                     limit?: number;
                     startingAfter?: string;
                     endingBefore?: string;
-                    ids?: string | string[];
                     outcome?: "delivered" | "failed";
                 };
                 header?: never;

@@ -71,6 +71,9 @@ async function relay(
   return status;
 }
 
+/** The server refused a webhook to this machine's loopback (it denies private addresses). */
+export class AddressRefused extends Error {}
+
 export interface ListenOptions {
   forwardTo: string;
   events: string[];
@@ -107,10 +110,21 @@ export async function listen(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const webhook = await api.ok('POST', '/webhooks', {
-    types: options.events,
-    address: `http://127.0.0.1:${port}/`,
-  });
+  const created = await api
+    .call('POST', '/webhooks', { types: options.events, address: `http://127.0.0.1:${port}/` })
+    .catch((error: unknown) => ({ status: 0, body: undefined, error }));
+  if (created.status !== 201) {
+    server.close();
+    const problem = created.body?.errors?.[0];
+    // a server that denies private addresses (one listening beyond loopback) cannot deliver here
+    if (created.status === 400 && problem?.parameter === 'address')
+      throw new AddressRefused(String(problem.message ?? ''));
+    if ('error' in created) throw created.error;
+    throw new Error(
+      `POST /webhooks answered ${created.status} ${problem?.code ?? ''}: ${problem?.message ?? ''}`,
+    );
+  }
+  const webhook = created.body;
   secret = webhook.secret;
   options.print(`Ready: events ${options.events.join(', ')} are forwarded to ${options.forwardTo}`);
   options.print(`Webhook ${webhook.id} (removed on exit); its signing secret is ${webhook.secret}`);

@@ -7,7 +7,7 @@ import { createAccount, createKeyPair } from '../services/accounts.js';
 import { openStore } from '../store/open.js';
 import { ApiClient, type ConnectionFlags, clientFrom } from './api-client.js';
 import { readFixtures, runFixtures } from './fixtures.js';
-import { listen, listenStream } from './listen.js';
+import { AddressRefused, listen, listenStream } from './listen.js';
 import { colouredStatus, tailRequests } from './logs.js';
 import { parseOverrides, SCENARIOS, trigger } from './trigger.js';
 
@@ -127,7 +127,17 @@ connectionOptions(
   // a server elsewhere cannot deliver to this machine's loopback: it streams the events instead
   const host = new URL(api.baseUrl).hostname.replace(/^\[|\]$/g, '');
   const local = host === 'localhost' || host === '::1' || /^127\./.test(host);
-  const session = flags.stream || !local ? await listenStream(api, options) : await listen(api, options);
+  const session =
+    flags.stream || !local
+      ? await listenStream(api, options)
+      : await listen(api, options).catch((error: unknown) => {
+          // a server that denies private addresses cannot deliver to a relay here: it streams
+          if (!(error instanceof AddressRefused)) throw error;
+          print(
+            `The server refuses a webhook to this machine (${error.message}); streaming the events instead`,
+          );
+          return listenStream(api, options);
+        });
   const stop = () => {
     session.stop().then(
       () => process.exit(0),

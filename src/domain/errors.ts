@@ -82,11 +82,14 @@ export const ERROR_CODES = {
   idempotency_key_reused: 'bad_request',
   // limits
   rate_limited: 'too_many_requests',
+  too_many_streams: 'too_many_requests',
   // the server's own failures
   internal_error: 'internal_server_error',
   request_timeout: 'request_timeout',
   handler_timeout: 'service_unavailable',
   server_closing: 'service_unavailable',
+  // the disk under the database is full: nothing was written (store/db-errors.ts)
+  storage_full: 'service_unavailable',
 } as const satisfies Record<string, ErrorType>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

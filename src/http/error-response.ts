@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_TYPES, type ErrorType } from '../domain/errors.js';
+import { STORAGE_FULL_RETRY_AFTER_SECONDS, StoreClosedError } from '../store/db-errors.js';
 import { validationError } from './validation.js';
 
 /**
@@ -64,6 +65,8 @@ function fromFastify(error: FastifyError): { status: number; error: AppError } |
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = errorResponse(error, request, { log: true });
+  if (body.errors[0]?.code === 'storage_full')
+    reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_SECONDS));
   return reply.status(status).send(body);
 }
 
@@ -78,6 +81,10 @@ export function errorResponse(
   if (error instanceof AppError) {
     appError = error;
     status = error.status;
+  } else if (error instanceof StoreClosedError) {
+    // the store closed under a request that was still running: the server is going away
+    appError = new AppError('server_closing', undefined, 'The server is shutting down; retry the request.');
+    status = appError.status;
   } else if (isValidation(error)) {
     appError = validationError(error.validation, error.validationContext);
     status = appError.status;

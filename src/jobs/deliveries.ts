@@ -8,8 +8,15 @@ import { accountNow } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
 import { errorSummary } from '../lib/logger.js';
 import { signatureHeaders } from '../lib/webhook-signature.js';
+import {
+  DELIVERY_CONCURRENCY_MAX,
+  DELIVERY_CONCURRENCY_PER_ACCOUNT_MAX,
+  DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX,
+  DELIVERY_STOP_GRACE_MS,
+} from '../limits.js';
 import { DEFAULT_SETTINGS, type Deps, newEvent } from '../services/context.js';
 import { detached } from '../store/ambient.js';
+import { isQuietStoreError } from '../store/db-errors.js';
 import type { DeliveryAttemptRecord, DeliveryRecord, EventRecord, WebhookRecord } from '../store/records.js';
 import type { Tx } from '../store/store.js';
 import { eventToWire } from '../wire/event.js';
@@ -24,21 +31,11 @@ import { webhookToWire } from '../wire/webhook.js';
  * retried on the published schedule, and a webhook failing for the whole window is disabled.
  */
 
-/** Deliveries in flight at once (claimed in batches of up to this many). */
-export const DELIVERY_CONCURRENCY_MAX = 256;
-/**
- * Deliveries in flight to one webhook at once, so that one slow receiver cannot take every slot.
- * It equals the connections kept per receiver: a request never waits for a connection, so the
- * 3 s timeout measures the receiver, not a queue in front of it.
- */
-export const DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX = 64;
-const CONNECTIONS_PER_RECEIVER_MAX = DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX;
 const LEASE_MS = 30_000;
 /** Attempts written in one transaction at most. */
 const RECORD_BATCH_MAX = 500;
 const POLL_BUSY_MS = 10;
 const POLL_IDLE_MS = 100;
-const RESPONSE_BODY_KEPT_MAX = 1_000;
 const ERROR_TEXT_MAX = 500;
 const USER_AGENT = 'Tributary-Webhooks/1';
 
@@ -70,6 +67,8 @@ const guardedLookup: Lookup = (hostname, options, callback) => {
 };
 
 interface Outcome {
+  /** the attempt was cut short by shutdown: not the receiver's doing, so not recorded */
+  abandoned?: true;
   status: number | null;
   error: string | null;
   durationMs: number;
@@ -78,9 +77,9 @@ interface Outcome {
   responseBody?: string | null;
 }
 
-/** What an attempt keeps of a body: its first 16 KiB (and of an answer, its first 2 KiB). */
+/** What an attempt keeps of a body: its first 16 KiB (and of an answer, its first 2 KiB, in bytes). */
 const KEPT_REQUEST_BODY = 16 * 1024;
-const KEPT_RESPONSE_BODY = 2 * 1024;
+export const KEPT_RESPONSE_BODY = 2 * 1024;
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 interface Result {
@@ -92,9 +91,10 @@ interface Result {
 }
 
 /**
- * The start of a receiver's answer, as much as is kept: reading stops there, or once the attempt
- * has taken DELIVERY_TIMEOUT_MS (a body that drips a chunk every few seconds does not hold an
- * attempt open; each gap is bounded by the agent's bodyTimeout).
+ * The start of a receiver's answer, as much as is kept (KEPT_RESPONSE_BODY bytes, marked `…` when
+ * there was more): reading stops there, or once the attempt has taken DELIVERY_TIMEOUT_MS (a body
+ * that drips a chunk every few seconds does not hold an attempt open; each gap is bounded by the
+ * agent's bodyTimeout).
  */
 async function keptBody(
   body: AsyncIterable<Buffer> & { destroy(): unknown },
@@ -106,12 +106,24 @@ async function keptBody(
     chunks.push(chunk);
     kept += chunk.length;
     const tookMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
-    if (kept >= RESPONSE_BODY_KEPT_MAX || tookMs > DELIVERY_TIMEOUT_MS) {
+    if (kept > KEPT_RESPONSE_BODY || tookMs > DELIVERY_TIMEOUT_MS) {
       body.destroy();
       break;
     }
   }
-  return Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_BODY_KEPT_MAX);
+  const all = Buffer.concat(chunks);
+  if (all.length <= KEPT_RESPONSE_BODY) return all.toString('utf8');
+  // cut on a character boundary: a UTF-8 continuation byte (10xxxxxx) is not a start
+  let end = KEPT_RESPONSE_BODY;
+  while (end > 0 && ((all[end] ?? 0) & 0xc0) === 0x80) end--;
+  return `${all.subarray(0, end).toString('utf8')}…`;
+}
+
+/** Adds `by` to a count of things in flight (a count that reaches 0 is removed). */
+function count(counts: Map<string, number>, key: string, by: 1 | -1): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }
 
 /** What a batch of outcomes writes together: attempts, and successes by account and time. */
@@ -125,6 +137,7 @@ export class DeliveryWorker {
   private readonly deny: boolean;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perWebhook = new Map<string, number>();
+  private readonly perAccount = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private ticking = false;
@@ -137,15 +150,22 @@ export class DeliveryWorker {
   /** a wake (this process appended events, a delivery ended) since the last tick */
   private woken = false;
   private stopped = true;
+  /** stop() was called: the worker never claims again */
+  private ended = false;
+  /** aborts the sends still in flight when a stop's grace period is over */
+  private readonly aborts = new AbortController();
 
   constructor(
     private readonly deps: Deps,
-    private readonly options: { concurrency?: number; perWebhook?: number } = {},
+    private readonly options: { concurrency?: number; perWebhook?: number; perAccount?: number } = {},
   ) {
     this.deny = (deps.settings ?? DEFAULT_SETTINGS).webhookPrivateAddresses === 'deny';
     this.agent = new Agent({
       keepAliveTimeout: 10_000,
-      connections: CONNECTIONS_PER_RECEIVER_MAX,
+      // a connection per request in flight (no limit per receiver; DELIVERY_CONCURRENCY_MAX bounds
+      // them all): a request never waits for a connection, so the 3 s timeout measures the
+      // receiver, not a queue in front of it
+      connections: null,
       headersTimeout: DELIVERY_TIMEOUT_MS,
       bodyTimeout: DELIVERY_TIMEOUT_MS,
       maxRedirections: 0,
@@ -189,6 +209,8 @@ export class DeliveryWorker {
 
   /** Claims what is due and starts sending; returns how many it started. */
   tick(): Promise<number> {
+    // after stop() nothing more is claimed (a wake or a drain that comes late)
+    if (this.ended) return Promise.resolve(0);
     if (this.ticking) {
       this.again = true;
       return Promise.resolve(0);
@@ -203,7 +225,12 @@ export class DeliveryWorker {
     let started = 0;
     try {
       const free = this.capacity;
-      const perWebhook = this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX;
+      const limits = {
+        perWebhook: this.options.perWebhook ?? DELIVERY_CONCURRENCY_PER_WEBHOOK_MAX,
+        inFlight: this.perWebhook,
+        perAccount: this.options.perAccount ?? DELIVERY_CONCURRENCY_PER_ACCOUNT_MAX,
+        inFlightByAccount: this.perAccount,
+      };
       // an idle worker (nothing in flight, and the last claim found nothing) reads first: woken
       // after every request, as without webhooks, it then takes no write transaction. A busy
       // one claims directly (reading first there measured a doubled delivery lag)
@@ -218,16 +245,13 @@ export class DeliveryWorker {
         free > 0 &&
         (!this.foundNothing ||
           this.inFlight.size > 0 ||
-          (await this.deps.store.read((tx) =>
-            tx.webhooks.anyDue(this.deps.clock.nowMs(), { perWebhook, inFlight: this.perWebhook }),
-          )));
+          (await this.deps.store.read((tx) => tx.webhooks.anyDue(this.deps.clock.nowMs(), limits))));
       if (worthClaiming) {
         // one transaction claims a batch and reads what it needs
         const { claimed, events, webhooks } = await this.deps.store.transaction(async (tx) => {
           const batch = await tx.webhooks.claimDue(this.deps.clock.nowMs(), LEASE_MS, {
             total: free,
-            perWebhook,
-            inFlight: this.perWebhook,
+            ...limits,
           });
           return {
             claimed: batch,
@@ -240,9 +264,13 @@ export class DeliveryWorker {
           };
         });
         this.foundNothing = claimed.length === 0;
+        // stopped while claiming: what was claimed is left to its lease, which ends and lets
+        // it be claimed again (by this server when it starts again, or another process)
+        if (this.ended) return 0;
         for (const { delivery, clockOffsetMs, apiVersion } of claimed) {
           started += 1;
-          this.perWebhook.set(delivery.webhookId, (this.perWebhook.get(delivery.webhookId) ?? 0) + 1);
+          count(this.perWebhook, delivery.webhookId, +1);
+          count(this.perAccount, delivery.accountId, +1);
           const event = events.get(`${delivery.accountId}/${delivery.eventId}`);
           const webhook = webhooks.get(`${delivery.accountId}/${delivery.webhookId}`);
           let released = false;
@@ -251,9 +279,8 @@ export class DeliveryWorker {
           const release = () => {
             if (released) return;
             released = true;
-            const n = (this.perWebhook.get(delivery.webhookId) ?? 1) - 1;
-            if (n > 0) this.perWebhook.set(delivery.webhookId, n);
-            else this.perWebhook.delete(delivery.webhookId);
+            count(this.perWebhook, delivery.webhookId, -1);
+            count(this.perAccount, delivery.accountId, -1);
             this.wake();
           };
           const sending: Promise<void> = this.send(
@@ -276,8 +303,10 @@ export class DeliveryWorker {
         }
       }
     } catch (error) {
-      // the next tick tries again: one line, not a stack per tick
-      this.deps.logger.error(errorSummary(error), 'claiming deliveries failed; retrying on the next tick');
+      // the next tick tries again: one line, not a stack per tick (none for a full disk, which
+      // the store says once)
+      if (!isQuietStoreError(error))
+        this.deps.logger.error(errorSummary(error), 'claiming deliveries failed; retrying on the next tick');
     } finally {
       this.ticking = false;
       this.schedule(this.again ? 0 : started > 0 ? POLL_BUSY_MS : POLL_IDLE_MS);
@@ -300,11 +329,28 @@ export class DeliveryWorker {
     throw new Error('deliveries did not drain in time');
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops for good: claims nothing more, waits for a claim under way, gives the sends in flight
+   * `graceMs` to finish (their outcomes are written), then aborts the rest. An aborted send is
+   * not an attempt: nothing is written for it, and its delivery is claimed again once its lease
+   * ends. Resolves when nothing of the worker runs any more (the store may then close).
+   */
+  async stop(graceMs = DELIVERY_STOP_GRACE_MS): Promise<void> {
+    this.ended = true;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.all([...this.inFlight]);
-    await this.agent.close();
+    this.timer = undefined;
+    await this.current?.catch(() => undefined);
+    const sending = Promise.all([...this.inFlight]);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      graceTimer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([sending, graceOver]);
+    clearTimeout(graceTimer);
+    this.aborts.abort();
+    await sending;
+    await this.agent.destroy();
   }
 
   private async send(
@@ -331,6 +377,7 @@ export class DeliveryWorker {
     );
     const outcome = await this.post(webhook, event, clockOffsetMs, version);
     release();
+    if (outcome.abandoned) return;
     await this.recorded({ delivery, clockOffsetMs, event, webhook, outcome });
   }
 
@@ -415,6 +462,7 @@ export class DeliveryWorker {
         headers,
         body,
         dispatcher: this.agent,
+        signal: this.aborts.signal,
       });
       const text = await keptBody(response.body, started);
       const status = response.statusCode;
@@ -424,8 +472,10 @@ export class DeliveryWorker {
           : status >= 300 && status < 400
             ? `redirect to ${String(response.headers['location'] ?? '?')} (not followed)`
             : `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-      return { status, error, durationMs: elapsed(), sent, responseBody: cut(text, KEPT_RESPONSE_BODY) };
+      return { status, error, durationMs: elapsed(), sent, responseBody: text };
     } catch (error) {
+      if (this.aborts.signal.aborted)
+        return { abandoned: true, status: null, error: 'abandoned at shutdown', durationMs: elapsed() };
       const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
       const timedOut =
         e.name === 'TimeoutError' ||

@@ -6,33 +6,76 @@
 
 export const REDACTED = '[redacted]';
 
-/** Properties whose value is never kept, whatever object they are in. */
+/**
+ * Properties whose value is never kept, whatever object they are in, named as they are compared:
+ * lower case without separators (`card_number`, `Card-Number` and `cardNumber` are one name).
+ * Card numbers and every spelling of a card's security code that clients send (CVV, CVC, CVV2,
+ * CVC2, CSC, CVN, CVD, CID, security code), secrets and keys.
+ */
 const SECRET_PROPERTIES = new Set([
+  // card numbers
   'number',
-  'cvv',
-  'securitycode',
   'cardnumber',
+  'ccnumber',
+  'creditcardnumber',
+  'pan',
+  'primaryaccountnumber',
+  'accountnumber',
+  'iban',
+  // security codes
+  'cvv',
+  'cvc',
+  'cvv2',
+  'cvc2',
+  'csc',
+  'cvn',
+  'cvd',
+  'cid',
+  'securitycode',
+  'cardsecuritycode',
+  'cardcode',
+  'cardverificationcode',
+  'cardverificationvalue',
+  'verificationcode',
+  // secrets and keys
   'password',
   'secret',
   'previoussecret',
   'clientsecret',
   'secretkey',
   'publickey',
+  'apikey',
   'authorization',
-  'iban',
-  'accountnumber',
 ]);
+
+/** The name a property is compared by: lower case, without `_`, `-`, `.` or spaces. */
+const normalized = (name: string): string => name.toLowerCase().replace(/[\s_.-]/g, '');
+
+/** Names already looked at (the same few hundred property names come in every body). */
+const seen = new Map<string, boolean>();
+const SEEN_NAMES_MAX = 4_096;
+
+/** Whether a property (or a query parameter) of this name holds something never kept. */
+export function isSecretName(name: string): boolean {
+  let secret = seen.get(name);
+  if (secret === undefined) {
+    secret = SECRET_PROPERTIES.has(normalized(name));
+    if (seen.size >= SEEN_NAMES_MAX) seen.clear();
+    seen.set(name, secret);
+  }
+  return secret;
+}
 
 /** API keys and signing secrets inside any string. */
 const KEY_PATTERN = /\b(?:sk|pk)_(?:test|live)_[A-Za-z0-9_-]+|\bwhsec_[A-Za-z0-9+/=_-]+/g;
 
 export const BODY_LIMIT = 16 * 1024;
 
-/** The secret properties' values and any key, in JSON text that may be cut anywhere. */
-const SECRET_VALUE = new RegExp(
-  `"(${[...SECRET_PROPERTIES].join('|')})"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"?|[0-9]+)`,
-  'gi',
-);
+/**
+ * A property and its value in JSON text that may be cut anywhere (the value's closing quote may
+ * be missing); the callback keeps it or redacts it by the property's name.
+ */
+const PROPERTY_VALUE = /"((?:[^"\\]|\\.){1,64})"\s*:\s*("(?:[^"\\]|\\.)*"?|-?[0-9][0-9.eE+-]*)/g;
 
 /** Runs of 13 to 19 digits (spaced or dashed as card numbers are written). */
 const DIGIT_RUN = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
@@ -59,7 +102,11 @@ const withoutCardNumbers = (text: string): string =>
 
 export function redactText(text: string): string {
   return withoutCardNumbers(
-    text.replace(SECRET_VALUE, (_, name: string) => `"${name}":"${REDACTED}"`).replace(KEY_PATTERN, REDACTED),
+    text
+      .replace(PROPERTY_VALUE, (whole, name: string) =>
+        isSecretName(name) ? `"${name}":"${REDACTED}"` : whole,
+      )
+      .replace(KEY_PATTERN, REDACTED),
   );
 }
 
@@ -70,8 +117,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      out[key] =
-        SECRET_PROPERTIES.has(key.toLowerCase()) && v !== null ? REDACTED : redactValue(v, depth + 1);
+      out[key] = isSecretName(key) && v !== null ? REDACTED : redactValue(v, depth + 1);
     }
     return out;
   }
@@ -104,4 +150,26 @@ export function redactBody(body: unknown, contentType?: string): string | null {
   return text.length > BODY_LIMIT
     ? `${text.slice(0, BODY_LIMIT)}…[${text.length - BODY_LIMIT} more characters]`
     : text;
+}
+
+/**
+ * A query string for the log: a parameter named as a secret is redacted (`?cvc=123` is refused,
+ * and must not be kept either), and keys and card numbers anywhere in it.
+ */
+export function redactQuery(query: string): string {
+  const redacted = query
+    .split('&')
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 0) return pair;
+      let name = pair.slice(0, at);
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // not decodable: compared as sent
+      }
+      return isSecretName(name.replace(/\[.*$/, '')) ? `${pair.slice(0, at)}=${REDACTED}` : pair;
+    })
+    .join('&');
+  return redactText(redacted);
 }

@@ -20,6 +20,8 @@ export interface Settings {
   verifySerialization?: boolean | undefined;
   /** how many requests the request log keeps per account (default 10,000) */
   requestLogMaxPerAccount?: number | undefined;
+  /** how long an event stream waits for a reader that takes nothing (default EVENT_STREAM_SLOW_READER_MS) */
+  eventStreamSlowReaderMs?: number | undefined;
 }
 
 export const DEFAULT_SETTINGS: Settings = { webhookPrivateAddresses: 'allow' };

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorSummary } from '../lib/logger.js';
-import { redactBody } from '../lib/redact.js';
+import { redactBody, redactQuery, redactText } from '../lib/redact.js';
+import { isQuietStoreError } from '../store/db-errors.js';
 import type { Page, PageQuery, RequestLogRecord } from '../store/records.js';
 import type { RequestLogFilters } from '../store/repos/request-log.js';
 import { type Caller, type Deps, now } from './context.js';
@@ -69,10 +70,12 @@ export class RequestLog {
       });
     } catch (error) {
       // the log is diagnostics: a batch that cannot be written is dropped, and said so once
-      this.deps.logger.warn(
-        { ...errorSummary(error), requests: batch.length },
-        'request log: a batch was not written',
-      );
+      // (a full disk is said once by the store, however many batches it drops)
+      if (!isQuietStoreError(error))
+        this.deps.logger.warn(
+          { ...errorSummary(error), requests: batch.length },
+          'request log: a batch was not written',
+        );
     }
     if (this.dropped > 0) {
       this.deps.logger.warn(
@@ -147,8 +150,9 @@ export function logRequest(deps: Deps, log: RequestLog, request: FastifyRequest,
     id: request.id,
     at: now(deps, caller),
     method: request.method,
-    path,
-    query: query ?? null,
+    // a card number or a key put in the path (a mistaken id) is not kept either
+    path: redactText(path),
+    query: query === undefined ? null : redactQuery(query),
     status,
     idempotencyKey: typeof key === 'string' ? key : null,
     durationMs: Math.round(reply.elapsedTime),

@@ -6,7 +6,7 @@ import { assert } from '../lib/assert.js';
 import { accountNow } from '../lib/clock.js';
 import { newUuid } from '../lib/ids.js';
 import { errorSummary } from '../lib/logger.js';
-import { isRetryable } from '../store/db-errors.js';
+import { isQuietStoreError, isRetryable } from '../store/db-errors.js';
 import type { AccountRecord, TaskRecord } from '../store/records.js';
 import { pause } from '../store/retry.js';
 import type { Tx } from '../store/store.js';
@@ -124,9 +124,14 @@ async function runTask(
  * schedules and that are already due run in a later run (the sweep's next tick; a clock advance
  * waits for them).
  */
-export async function runDueTasks(deps: Deps, accountId: string): Promise<number> {
+export async function runDueTasks(
+  deps: Deps,
+  accountId: string,
+  /** asked before each batch: a stopping worker leaves the rest due for later */
+  stopping: () => boolean = () => false,
+): Promise<number> {
   let ran = 0;
-  while (ran < TASKS_PER_RUN_MAX) {
+  while (ran < TASKS_PER_RUN_MAX && !stopping()) {
     const batch = await deps.store.transaction(async (tx) => {
       const account = await tx.accounts.get(accountId);
       if (!account) return { done: 0, more: false, failure: undefined as unknown };
@@ -201,6 +206,8 @@ export class TaskWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private purgedAt = 0;
+  /** stop() was called: a sweep under way ends after its current batch */
+  private stopping = false;
 
   constructor(
     private readonly deps: Deps,
@@ -232,15 +239,22 @@ export class TaskWorker {
       const accounts = await this.deps.store.read((tx) =>
         tx.tasks.accountsWithDueTasks(this.deps.clock.nowMs(), ACCOUNTS_PER_SWEEP_MAX),
       );
-      for (const accountId of accounts) ran += await runDueTasks(this.deps, accountId);
+      for (const accountId of accounts) {
+        if (this.stopping) break;
+        ran += await runDueTasks(this.deps, accountId, () => this.stopping);
+      }
     } catch (error) {
       // what is left stays due and the next tick tries again: one line, not a stack per tick
-      this.deps.logger.error(errorSummary(error), 'task sweep failed; retrying on the next tick');
+      // (none for a full disk, which the store says once)
+      if (!isQuietStoreError(error))
+        this.deps.logger.error(errorSummary(error), 'task sweep failed; retrying on the next tick');
     }
     return ran;
   }
 
+  /** Sweeps no more; a sweep under way finishes its current batch (a transaction) and ends. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }

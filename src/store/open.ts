@@ -38,9 +38,18 @@ export function secretBox(config: StoreConfig): SecretBox {
 }
 
 /** Opens (and migrates) the configured store. */
-export async function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(
+  config: StoreConfig,
+  options: { onStorageChange?: (full: boolean) => void } = {},
+): Promise<Store> {
   const secrets = secretBox(config);
+  const { onStorageChange } = options;
   return config.databaseUrl
-    ? PostgresStore.open({ connectionString: config.databaseUrl, secrets })
-    : SqliteStore.open({ path: config.dbPath, secrets, commitSync: config.sqliteCommitSync });
+    ? PostgresStore.open({ connectionString: config.databaseUrl, secrets, onStorageChange })
+    : SqliteStore.open({
+        path: config.dbPath,
+        secrets,
+        commitSync: config.sqliteCommitSync,
+        onStorageChange,
+      });
 }

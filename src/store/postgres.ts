@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { SecretBox } from '../lib/secret-box.js';
 import { ambientTx, nestedTransaction, runScoped } from './ambient.js';
-import { isRetryable, translateDbError } from './db-errors.js';
+import { isRetryable, StorageWatch, StoreClosedError, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
 import type { Database } from './schema.js';
@@ -21,6 +21,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** seals webhook secrets at rest */
   secrets: SecretBox;
+  /** told when the server's disk fills up (writes refused) and when a write succeeds again */
+  onStorageChange?: ((full: boolean) => void) | undefined;
 }
 
 // int8 columns (money, timestamps) come back as strings by default; they are safe integers here
@@ -42,13 +44,24 @@ export class PostgresStore implements Store {
   private readonly triedAt = new Map<BackgroundJob, number>();
   /** the connection that holds the leadership locks (a promise: concurrent first calls share it) */
   private leader: Promise<pg.Client> | undefined;
+  /** whether the server's disk is full, as the last write found it */
+  readonly storage: StorageWatch;
+  /** closed (or closing): new transactions and reads are refused */
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  /** transactions and reads under way (close waits for them before it ends the pool) */
+  private active = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly db: Kysely<Database>,
     readonly pool: pg.Pool,
     private readonly box: SecretBox,
     private readonly clientConfig: pg.ClientConfig,
-  ) {}
+    onStorageChange: ((full: boolean) => void) | undefined,
+  ) {
+    this.storage = new StorageWatch(onStorageChange);
+  }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schemaOption = options.schema ? ` -c search_path=${options.schema}` : '';
@@ -64,7 +77,7 @@ export class PostgresStore implements Store {
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db, 'postgres', Date.now);
-    const store = new PostgresStore(db, pool, options.secrets, clientConfig);
+    const store = new PostgresStore(db, pool, options.secrets, clientConfig, options.onStorageChange);
     try {
       await store.transaction((tx) => startUp(tx, options.secrets));
     } catch (error) {
@@ -77,11 +90,32 @@ export class PostgresStore implements Store {
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const ambient = ambientTx(this);
     if (ambient) return nestedTransaction(ambient, work);
+    return this.counted(() => this.attempts(work));
+  }
+
+  /** Runs `work` counted as under way (close waits for it). */
+  private async counted<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreClosedError();
+    this.active += 1;
+    try {
+      return await work();
+    } finally {
+      this.active -= 1;
+      if (this.active === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+    }
+  }
+
+  private async attempts<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute((trx) => work(new Tx(trx, 'postgres', this.box)));
+        const value = await this.db.transaction().execute((trx) => work(new Tx(trx, 'postgres', this.box)));
+        this.storage.wrote();
+        return value;
       } catch (error) {
-        if (!isRetryable(error) || attempt >= TRANSACTION_ATTEMPTS_MAX) throw translateDbError(error);
+        if (!isRetryable(error) || attempt >= TRANSACTION_ATTEMPTS_MAX) {
+          this.storage.failed(error);
+          throw translateDbError(error);
+        }
         await pause(retryPauseMs(attempt));
       }
     }
@@ -95,7 +129,7 @@ export class PostgresStore implements Store {
   async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const ambient = ambientTx(this);
     if (ambient) return work(ambient.tx);
-    return work(new Tx(this.db, 'postgres', this.box));
+    return this.counted(() => work(new Tx(this.db, 'postgres', this.box)));
   }
 
   /**
@@ -105,6 +139,8 @@ export class PostgresStore implements Store {
    * tries again every LEADERSHIP_RETRY_MS.
    */
   async leads(job: BackgroundJob): Promise<boolean> {
+    // a closed store leads nothing (and opens no connection for it)
+    if (this.closed) return false;
     if (this.led.has(job)) return true;
     const now = performance.now();
     if (now - (this.triedAt.get(job) ?? Number.NEGATIVE_INFINITY) < LEADERSHIP_RETRY_MS) return false;
@@ -136,11 +172,20 @@ export class PostgresStore implements Store {
     return connected;
   }
 
-  async close(): Promise<void> {
-    const leader = this.leader;
-    this.leader = undefined;
-    this.led.clear();
-    await leader?.then((client) => client.end()).catch(() => undefined);
-    await this.db.destroy();
+  /**
+   * Refuses new transactions and reads at once, waits for those under way, then ends the pool.
+   * Called twice, both wait for the same close.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      if (this.active > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      const leader = this.leader;
+      this.leader = undefined;
+      this.led.clear();
+      await leader?.then((client) => client.end()).catch(() => undefined);
+      await this.db.destroy();
+    })();
+    return this.closing;
   }
 }

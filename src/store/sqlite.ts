@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SecretBox } from '../lib/secret-box.js';
 import { ambientTx, detached, nestedTransaction, runScoped } from './ambient.js';
-import { isRetryable, translateDbError } from './db-errors.js';
+import { isRetryable, StorageWatch, StoreClosedError, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import type { HotStatements } from './repos/base.js';
 import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
@@ -38,6 +38,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** told each statement's text when it is first prepared (tests check their query plans) */
   onPrepare?: ((text: string) => void) | undefined;
+  /** told when the disk fills up (writes refused) and when a write succeeds again */
+  onStorageChange?: ((full: boolean) => void) | undefined;
 }
 
 /** Statements kept prepared, per connection (Kysely would prepare each one on every use). */
@@ -122,6 +124,13 @@ export class SqliteStore implements Store {
   private syncFailure: unknown;
   private readonly durableWaiters: { through: number; resolve: () => void; reject: (e: unknown) => void }[] =
     [];
+  /** whether the disk under the file is full, as the last write found it */
+  readonly storage: StorageWatch;
+  /** closed (or closing): new transactions and reads are refused */
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  /** resolved when the writer has nothing queued or running (close waits for it) */
+  private readonly idleWaiters: (() => void)[] = [];
 
   private constructor(
     readonly raw: BetterSqlite3.Database,
@@ -132,7 +141,9 @@ export class SqliteStore implements Store {
     private readonly commitSync: CommitSync,
     private readonly datasync: (wal: FileHandle) => Promise<void>,
     private readonly onSyncFailure: (error: unknown) => void,
+    onStorageChange: ((full: boolean) => void) | undefined,
   ) {
+    this.storage = new StorageWatch(onStorageChange);
     const writer = withStatementCache(raw, onPrepare);
     const readerCache = withStatementCache(reader, onPrepare);
     this.hotWriter = hotStatements(writer);
@@ -161,6 +172,7 @@ export class SqliteStore implements Store {
       commitSync,
       options.datasync ?? ((wal) => wal.datasync()),
       options.onSyncFailure ?? exitOnSyncFailure,
+      options.onStorageChange,
     );
     await migrate(store.db, 'sqlite', Date.now);
     try {
@@ -175,6 +187,8 @@ export class SqliteStore implements Store {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const ambient = ambientTx(this);
     if (ambient) return nestedTransaction(ambient, work);
+    // after close nothing is queued: a caller (a background job finishing late) is told at once
+    if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise<T>((resolve, reject) => {
       // the work runs in its caller's async context, whichever request started the group
       this.queue.push({
@@ -202,15 +216,26 @@ export class SqliteStore implements Store {
         await this.db.connection().execute((conn) => this.runGroup(conn));
         if (this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
       }
+    } catch (error) {
+      // the connection itself failed (runGroup settles its own units' failures): every waiting
+      // transaction is told, rather than tried again at once without end
+      for (const unit of this.queue.splice(0)) this.fail(unit, error);
     } finally {
       this.running = false;
       this.groupsEndedAt = performance.now();
-      // a transaction queued while the last group finished
       if (this.queue.length > 0) {
+        // a transaction queued while the last group finished: on the next turn of the event
+        // loop, so that timers and I/O always run between runs
         this.running = true;
-        void this.runGroups();
-      }
+        detached(() => setImmediate(() => void this.runGroups()));
+      } else for (const idle of this.idleWaiters.splice(0)) idle();
     }
+  }
+
+  /** A unit failed: the caller gets the translated error; a full disk is noted (said once). */
+  private fail(unit: Unit, error: unknown): void {
+    this.storage.failed(error);
+    unit.reject(translateDbError(error));
   }
 
   private async runGroup(conn: Kysely<Database>): Promise<void> {
@@ -227,7 +252,8 @@ export class SqliteStore implements Store {
         await pause(retryPauseMs(head.busy));
         return;
       }
-      this.queue.shift()?.reject(translateDbError(error));
+      const unit = this.queue.shift();
+      if (unit) this.fail(unit, error);
       return;
     }
     const tx = new Tx(conn, 'sqlite', this.box, this.hotWriter);
@@ -247,10 +273,10 @@ export class SqliteStore implements Store {
         try {
           await sql`ROLLBACK TO tributary_unit`.execute(conn);
           await sql`RELEASE tributary_unit`.execute(conn);
-          unit.reject(translateDbError(error));
+          this.fail(unit, error);
         } catch (rollbackError) {
           // SQLite ended the whole transaction: nothing of this group survives
-          unit.reject(translateDbError(error));
+          this.fail(unit, error);
           broken = rollbackError;
           break;
         }
@@ -264,6 +290,7 @@ export class SqliteStore implements Store {
       }
     }
     if (broken === undefined) {
+      this.storage.wrote();
       if (this.commitSync === 'in-commit') {
         for (const { unit, value } of done) unit.resolve(value);
         return;
@@ -281,7 +308,7 @@ export class SqliteStore implements Store {
       return;
     }
     await sql`ROLLBACK`.execute(conn).catch(() => undefined);
-    for (const { unit } of done) unit.reject(translateDbError(broken));
+    for (const { unit } of done) this.fail(unit, broken);
   }
 
   async scoped<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -292,6 +319,7 @@ export class SqliteStore implements Store {
   async read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const ambient = ambientTx(this);
     if (ambient) return work(ambient.tx);
+    if (this.closed) throw new StoreClosedError();
     // what it may see is answered only once durable: a commit not synced yet could be lost
     const through = this.committed;
     const value = await this.readDb
@@ -338,15 +366,26 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** One process has the file: it leads everything. */
+  /** One process has the file: it leads everything (until it closes the file). */
   async leads(): Promise<boolean> {
-    return true;
+    return !this.closed;
   }
 
-  async close(): Promise<void> {
-    await this.durable(this.committed).catch(() => undefined);
-    await this.readDb.destroy();
-    await this.db.destroy();
-    await this.wal?.close();
+  /**
+   * Refuses new transactions and reads at once, lets the ones already queued finish (their
+   * callers are answered), waits for the last commit's sync, then closes the files. Called twice,
+   * both wait for the same close.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      if (this.running || this.queue.length > 0)
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      await this.durable(this.committed).catch(() => undefined);
+      await this.readDb.destroy();
+      await this.db.destroy();
+      await this.wal?.close();
+    })();
+    return this.closing;
   }
 }

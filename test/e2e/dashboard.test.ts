@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { eventually, removeDir, tempDir } from '../helpers/harness.js';
 import { ROOT, type Server, serve, stop } from '../helpers/server.js';
 
 /**
@@ -22,6 +22,7 @@ declare const document: {
   body: { textContent: string | null };
 };
 declare const sessionStorage: { getItem(k: string): string | null };
+declare const window: { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
 declare const localStorage: { length: number };
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -87,14 +88,21 @@ describe('the dashboard in Chromium', {
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'tributary-dashboard-'));
+    dir = tempDir('dashboard');
     server = await serve(['--db', join(dir, 'ui.db')], {
       TRIBUTARY_SECRET_KEY: SK,
       TRIBUTARY_PUBLIC_KEY: PK,
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        // a host name for this machine, as a container's is (the docs page's test)
+        '--host-resolver-rules=MAP tributary.test 127.0.0.1',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -105,7 +113,7 @@ describe('the dashboard in Chromium', {
   after(async () => {
     await browser?.close();
     if (server) await stop(server);
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('signs in with the secret key, refusing a wrong one', async () => {
@@ -230,10 +238,10 @@ describe('the dashboard in Chromium', {
         countryOfOrigin: 'US',
       });
       let attempts: any[] = [];
-      for (let i = 0; i < 50 && attempts.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+      await eventually(async () => {
         attempts = (await call('GET', `/webhooks/${hook.body.id}/deliveries`)).body.data;
-      }
+        return attempts.length > 0;
+      }, 'the first delivery attempt');
       assert.equal(attempts[0]?.status, 503);
       await page.goto(`${server.url}/dashboard#/webhooks/${hook.body.id}`);
       await page.waitForSelector(`h1:has-text("Webhook ${hook.body.id}")`);
@@ -250,10 +258,10 @@ describe('the dashboard in Chromium', {
       );
       await shot('webhook');
       await page.click('tbody button:has-text("Redeliver")');
-      for (let i = 0; i < 50 && attempts.length < 2; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+      await eventually(async () => {
         attempts = (await call('GET', `/webhooks/${hook.body.id}/deliveries`)).body.data;
-      }
+        return attempts.length >= 2;
+      }, 'the redelivery clicked in the UI');
       assert.ok(attempts.length >= 2, 'redelivered from the UI');
     } finally {
       receiver.close();
@@ -288,5 +296,45 @@ describe('the dashboard in Chromium', {
       [],
       'no errors in the page',
     );
+  });
+
+  it('keeps every page within the window when a value is long and unbroken (issue 23, item 8)', async () => {
+    const long = `u${'x'.repeat(499)}`;
+    const checkout = await call('POST', '/checkouts', {
+      currency: 'USD',
+      email: 'wide@example.com',
+      upstreamId: long,
+      metadata: { note: 'y'.repeat(500) },
+      items: [{ productDetails: { name: 'z'.repeat(200) }, price: 1 }],
+    });
+    assert.equal(checkout.status, 201, JSON.stringify(checkout.body));
+    await call('GET', `/orders?upstreamIds=${long}`);
+    for (const hash of ['#/orders', '#/checkouts', '#/events', '#/requests']) {
+      await page.goto(`${server.url}/dashboard${hash}`);
+      await page.waitForSelector('main table, main .card');
+      const [scrollWidth, innerWidth] = await page.evaluate(() => [
+        window.document.documentElement.scrollWidth,
+        window.innerWidth,
+      ]);
+      assert.ok(scrollWidth <= innerWidth, `${hash} is ${scrollWidth} px wide in a ${innerWidth} px window`);
+    }
+  });
+
+  it('renders /docs when opened by host name over plain http (issue 23, item 7)', async () => {
+    const port = new URL(server.url).port;
+    const docs = await browser.newPage();
+    try {
+      const response = await docs.goto(`http://tributary.test:${port}/docs`);
+      assert.doesNotMatch(
+        String(response?.headers()['content-security-policy']),
+        /upgrade-insecure-requests/,
+        'no upgrade over http',
+      );
+      // the page's scripts and styles loaded (over http), and rendered the document
+      await docs.waitForSelector('.swagger-ui .info .title:has-text("Tributary")', { timeout: 30_000 });
+      await docs.waitForSelector('.swagger-ui .opblock-tag-section');
+    } finally {
+      await docs.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeDir, tempDir } from '../helpers/harness.js';
 import { type Server, serve, stop } from '../helpers/server.js';
 
 /**
@@ -17,12 +17,12 @@ describe('a server on localhost', () => {
   let dir: string;
   let server: Server;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-loopback-'));
+    dir = tempDir('loopback');
     server = await serve(['--host', 'localhost', '--db', join(dir, 't.db')]);
   });
   after(async () => {
     await stop(server);
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
 
   it('answers on 127.0.0.1 and on ::1', {
@@ -35,5 +35,12 @@ describe('a server on localhost', () => {
       assert.equal(response.status, 200, host);
       await response.arrayBuffer();
     }
+  });
+
+  it('says at start that webhooks may point at private addresses (loopback only)', () => {
+    assert.match(
+      server.stdout,
+      /Webhooks may point at private and loopback addresses \(listening on loopback only; TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES=deny refuses them\)/,
+    );
   });
 });

@@ -14,6 +14,8 @@ export type Behaviour = (request: { path: string; body: string }) => {
   status: number;
   delayMs?: number;
   headers?: Record<string, string>;
+  /** the answer's body (default `ok`) */
+  body?: string;
 };
 
 export class Receiver {
@@ -39,7 +41,7 @@ export class Receiver {
           });
           if (response.destroyed) return;
           response.writeHead(answer.status, answer.headers ?? {});
-          response.end('ok');
+          response.end(answer.body ?? 'ok');
         };
         if (answer.delayMs) setTimeout(reply, answer.delayMs);
         else reply();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RETRY_DELAYS_SECONDS, RETRY_JITTER } from '../../src/domain/webhook/schedule.js';
-import { DeliveryWorker } from '../../src/jobs/deliveries.js';
+import { DeliveryWorker, KEPT_RESPONSE_BODY } from '../../src/jobs/deliveries.js';
 import { newEvent } from '../../src/services/context.js';
 import { buildTestApp, errorOf, type TestApp } from '../helpers/app.js';
 import { advance, SKU } from '../helpers/fixtures.js';
@@ -109,6 +109,25 @@ for (const kind of storeKinds()) {
       const ok = (await t.api.get(`/webhooks/${id}/deliveries?outcome=delivered&limit=1`)).body.data[0];
       assert.equal(ok.nextAttemptTime, undefined);
       assert.equal(ok.status, 200);
+      await t.api.delete(`/webhooks/${id}`);
+    });
+
+    it('keeps the first 2 KiB of an answer, as README says, cut on a character', async () => {
+      // one byte, then two-byte characters: byte 2,048 falls inside one
+      receiver.behaviour = () => ({ status: 500, body: `x${'é'.repeat(3_000)}` });
+      const { id } = (await t.api.post('/webhooks', { types: ['customer.created'], address })).body;
+      await t.api.post('/customers', {});
+      await worker.drain();
+      const [attempt] = (await t.api.get(`/webhooks/${id}/deliveries?limit=1`)).body.data;
+      assert.equal(attempt.status, 500);
+      const kept = attempt.responseBody as string;
+      assert.ok(kept.endsWith('…'), 'marked as cut');
+      assert.equal(
+        kept.slice(0, -1),
+        `x${'é'.repeat(KEPT_RESPONSE_BODY / 2 - 1)}`,
+        'its first 2,048 bytes, less the character cut in two',
+      );
+      receiver.behaviour = () => ({ status: 200 });
       await t.api.delete(`/webhooks/${id}`);
     });
 

@@ -44,6 +44,42 @@ for (const kind of storeKinds()) {
       assert.notEqual(other.body.id, first.body.id);
     });
 
+    it('replays a finished request to many retries at once (issue 23, item 6)', async () => {
+      const first = await t.api.post('/checkouts', digitalCheckoutBody(), key('finished-long-ago'));
+      assert.equal(first.status, 201, first.raw);
+      const before = await countRows(t, 'checkouts');
+      const retries = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          t.api.post('/checkouts', digitalCheckoutBody(), key('finished-long-ago')),
+        ),
+      );
+      assert.deepEqual(
+        retries.map((r) => [r.status, r.headers['idempotent-replayed']]),
+        retries.map(() => [201, 'true']),
+        'every retry is a replay, none idempotency_key_in_use',
+      );
+      for (const r of retries) assert.deepEqual(r.body, first.body);
+      assert.equal(await countRows(t, 'checkouts'), before, 'nothing ran again');
+    });
+
+    it('keeps two accounts apart when they send the same key at once', async () => {
+      const sent = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? t.api : t.otherApi).post(
+            '/checkouts',
+            digitalCheckoutBody(),
+            key(`shared-${i >> 1}`),
+          ),
+        ),
+      );
+      assert.deepEqual(
+        sent.map((r) => [r.status, r.headers['idempotent-replayed']]),
+        sent.map(() => [201, undefined]),
+        "one account's running request never blocks or answers another's",
+      );
+      assert.equal(new Set(sent.map((r) => r.body.id)).size, sent.length);
+    });
+
     it('replays a 204 and a definitive 4xx', async () => {
       const created = await t.api.post('/checkouts', digitalCheckoutBody());
       const deleted = await t.api.delete(`/checkouts/${created.body.id}`, key('delete-1'));

@@ -16,6 +16,26 @@ import { storeKinds } from '../helpers/stores.js';
  */
 const DIGIT_RUN = /(?<![\d])\d(?:[ -]?\d)*(?![\d])/g;
 const CVV = '8317';
+/** the CVV's value as a token of its own (not inside a longer number, id or base64 run) */
+const CVV_TOKEN = new RegExp(`(?<![\\w+/=-])${CVV}(?![\\w+/=-])`);
+/** every spelling of a card security code clients send, as a JSON key */
+const SECURITY_CODE_NAMES = [
+  'cvv',
+  'cvc',
+  'cvv2',
+  'cvc2',
+  'csc',
+  'cvn',
+  'cid',
+  'securityCode',
+  'security_code',
+  'card-security-code',
+];
+/** a security code's key whose value was kept */
+const SECURITY_CODE_KEPT = new RegExp(
+  `"(${SECURITY_CODE_NAMES.join('|')})"\\s*:(?!\\s*"\\[redacted\\]")`,
+  'i',
+);
 /** Epoch-millisecond and offset columns: 13-digit integers by nature, never card data. */
 const TIME_COLUMN = /(_at|_until|_ms)$/;
 /** the same in a JSON document (an order's): numbers named like times are times */
@@ -160,8 +180,7 @@ for (const kind of storeKinds()) {
         if (text.includes('sk_test_') || text.includes('pk_test_')) offenders.push(`${where}: an API key`);
         if (text.includes('whsec_')) offenders.push(`${where}: a webhook secret`);
         if (text.includes('hunter2-basic-password')) offenders.push(`${where}: a basic-auth password`);
-        if (/"(cvv|cvc|securityCode)"(?!:"\[redacted\]")/i.test(text) || text === CVV)
-          offenders.push(`${where}: a CVV`);
+        if (SECURITY_CODE_KEPT.test(text) || CVV_TOKEN.test(text)) offenders.push(`${where}: a CVV`);
         for (const s of secrets)
           if (text.includes(s.slice('whsec_'.length))) offenders.push(`${where}: secret bytes`);
       }
@@ -181,9 +200,8 @@ for (const kind of storeKinds()) {
       };
       for (const line of logs.split('\n').filter(Boolean)) walk(JSON.parse(line));
       assert.deepEqual(strings.flatMap(cardLike), [], 'a card number in the logs');
-      const cvvToken = new RegExp(`(?<![\\w-])${CVV}(?![\\w-])`);
       assert.deepEqual(
-        strings.filter((s) => cvvToken.test(s) || /^(cvv|cvc|securityCode)$/i.test(s)),
+        strings.filter((s) => CVV_TOKEN.test(s) || SECURITY_CODE_NAMES.includes(s)),
         [],
         'a CVV in the logs',
       );
@@ -193,6 +211,37 @@ for (const kind of storeKinds()) {
       // the webhook still signs: the sealed secrets open
       await new DeliveryWorker(t.deps).drain();
       assert.ok(receiver.received.length > 10, 'deliveries were made');
+    });
+
+    it('keeps no security code however it is spelled, in a refused body or a query (issue 23, item 5)', async () => {
+      for (const name of SECURITY_CODE_NAMES) {
+        const answered = await t.publicApi.request(
+          'POST',
+          '/payments/sources',
+          {
+            ...cardBody(CARDS.visa),
+            creditCard: { number: CARDS.visa, expirationMonth: 7, expirationYear: 2031, [name]: CVV },
+          },
+          { unchecked: true },
+        );
+        // DR's own spelling (cvv) makes a source; every other is refused (unknown parameter)
+        assert.equal(answered.status, name === 'cvv' ? 201 : 400, `${name}: ${answered.raw}`);
+        // as a number, too, and nested anywhere
+        await t.api.request('POST', '/customers', { metadata: { [name]: Number(CVV) } }, { unchecked: true });
+        await t.api.request('GET', `/skus?${encodeURIComponent(name)}=${CVV}`, undefined, {
+          unchecked: true,
+        });
+      }
+      await t.app.requestLog.flush();
+      const logged = (await dump(t)).filter(({ table }) => table === 'request_log');
+      assert.ok(logged.length > SECURITY_CODE_NAMES.length * 3, 'the requests were logged');
+      const kept = logged
+        .filter(
+          ({ value }) =>
+            typeof value === 'string' && (CVV_TOKEN.test(value) || SECURITY_CODE_KEPT.test(value)),
+        )
+        .map(({ column, value }) => `${column}: ${String(value).slice(0, 200)}`);
+      assert.deepEqual(kept, []);
     });
   });
 }

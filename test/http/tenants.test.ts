@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { createAccount } from '../../src/services/accounts.js';
+import { Api, buildTestApp, type TestApp } from '../helpers/app.js';
 import { advance, CARDS, createCardSource, placeOrder, readyCheckout, SKU } from '../helpers/fixtures.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -135,5 +136,65 @@ for (const kind of storeKinds()) {
       assert.equal(put.status, 201);
       assert.equal((await t.api.get(`/skus/${own['sku']}`)).body.name, 'Private SKU');
     });
+
+    it('lists nothing of another account: a new account sees every list empty, without more (issue 23, item 10)', async () => {
+      const { keys } = await createAccount(t.store, 'New account', Date.now());
+      const fresh = new Api(t.app, keys.secretKey);
+      const lists = listOperations((await t.app.inject({ method: 'GET', url: '/openapi.json' })).json());
+      assert.ok(lists.length >= 12, `only ${lists.length} lists`);
+      // the request log first: the new account's own requests are logged as it makes them
+      for (const { path } of [...lists].sort(
+        (a, b) => Number(b.path.includes('requests')) - Number(a.path.includes('requests')),
+      ))
+        for (const query of ['', '?limit=1']) {
+          const mine = await t.api.get(`${path}${query}`, { unchecked: true });
+          assert.equal(mine.status, 200, `${path}${query}: ${mine.raw}`);
+          if (!path.includes('requests'))
+            assert.ok(mine.body.data.length > 0, `the first account has something in ${path}`);
+          const theirs = await fresh.get(`${path}${query}`, { unchecked: true });
+          assert.deepEqual(
+            [theirs.status, theirs.body.data, theirs.body.hasMore],
+            [200, [], false],
+            `${path}${query} for a new account: ${theirs.raw.slice(0, 300)}`,
+          );
+        }
+    });
+
+    it('filters by ids on every list that takes them; a list that would ignore them refuses them', async () => {
+      const lists = listOperations((await t.app.inject({ method: 'GET', url: '/openapi.json' })).json());
+      for (const { path, params } of lists) {
+        const filtered = await t.api.get(`${path}?ids=no-such-id`, { unchecked: true });
+        if (params.includes('ids'))
+          assert.deepEqual([filtered.status, filtered.body.data], [200, []], `${path}?ids= filters`);
+        else
+          assert.deepEqual(
+            [filtered.status, filtered.body.errors?.[0]?.code, filtered.body.errors?.[0]?.parameter],
+            [400, 'unknown_parameter', 'ids'],
+            `${path} does not filter by ids: it must refuse them`,
+          );
+      }
+    });
   });
+}
+
+/** Lists of what every account shares (the simulator's test cards), not of an account's objects. */
+const SHARED_LISTS = new Set(['/test-helpers/scenarios']);
+
+/** The list operations of the document: GETs of a collection whose answer has `data` and `hasMore`. */
+function listOperations(doc: {
+  paths: Record<
+    string,
+    { get?: { parameters?: { name: string; in: string }[]; responses?: Record<string, any> } }
+  >;
+}): { path: string; params: string[] }[] {
+  const found: { path: string; params: string[] }[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const get = item.get;
+    if (!get || path.includes('{')) continue;
+    const schema = get.responses?.['200']?.content?.['application/json']?.schema;
+    const properties = schema?.properties ?? {};
+    if (!('data' in properties) || !('hasMore' in properties) || SHARED_LISTS.has(path)) continue;
+    found.push({ path, params: (get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name) });
+  }
+  return found;
 }

@@ -336,12 +336,42 @@ for (const kind of storeKinds()) {
           total: 5_000,
           perWebhook: 10,
           inFlight: new Map([[webhookId, 4]]),
+          perAccount: 5_000,
+          inFlightByAccount: new Map(),
         }),
       );
       assert.equal(capped.filter((c) => c.delivery.webhookId === webhookId).length, 6);
+      // an account with 7 of its 8 in flight gets 1 more, however many its webhook could take
+      const perAccount = await store.transaction((tx) =>
+        tx.webhooks.claimDue(T0 + 50_000, 30_000, {
+          total: 5_000,
+          perWebhook: 5_000,
+          inFlight: new Map(),
+          perAccount: 8,
+          inFlightByAccount: new Map([[account.id, 7]]),
+        }),
+      );
+      assert.equal(perAccount.filter((c) => c.delivery.accountId === account.id).length, 1);
+      // and one at its cap gets none (left out by the query itself)
+      const full = await store.transaction((tx) =>
+        tx.webhooks.claimDue(T0 + 50_000, 30_000, {
+          total: 5_000,
+          perWebhook: 5_000,
+          inFlight: new Map(),
+          perAccount: 8,
+          inFlightByAccount: new Map([[account.id, 8]]),
+        }),
+      );
+      assert.equal(full.filter((c) => c.delivery.accountId === account.id).length, 0);
       // once those leases end, everything is claimable
       const claimed = await store.transaction((tx) =>
-        tx.webhooks.claimDue(T0 + 100_000, 30_000, { total: 5_000, perWebhook: 5_000, inFlight: new Map() }),
+        tx.webhooks.claimDue(T0 + 100_000, 30_000, {
+          total: 5_000,
+          perWebhook: 5_000,
+          inFlight: new Map(),
+          perAccount: 5_000,
+          inFlightByAccount: new Map(),
+        }),
       );
       const mine = claimed.filter((c) => c.delivery.webhookId === webhookId);
       assert.equal(mine.length, 3_000);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { serveConfig, webhookAddressPolicy } from '../../src/config.js';
 import { isKnownEventPattern } from '../../src/domain/events.js';
 import { isDeniedAddress } from '../../src/domain/webhook/address.js';
 import { subscribes, typeMatches } from '../../src/domain/webhook/match.js';
@@ -106,5 +107,39 @@ describe('event type patterns', () => {
       assert.ok(isKnownEventPattern(known), known);
     for (const typo of ['order.acepted', 'orders.*', 'order.charge.captured', 'refund', 'x.*'])
       assert.ok(!isKnownEventPattern(typo), typo);
+  });
+});
+
+describe('the private-address policy a server starts with', () => {
+  const policy = (host: string, setting?: 'allow' | 'deny') =>
+    webhookAddressPolicy({ host, webhookPrivateAddresses: setting });
+
+  it('allows private addresses when listening on loopback only, denies them beyond it', () => {
+    for (const host of ['localhost', '127.0.0.1', '127.8.9.10', '::1', '[::1]', 'LOCALHOST'])
+      assert.equal(policy(host).policy, 'allow', host);
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'tributary.internal', 'example.com'])
+      assert.equal(policy(host).policy, 'deny', host);
+  });
+
+  it('follows TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES when it is set, and warns of allow beyond loopback', () => {
+    assert.equal(policy('0.0.0.0', 'allow').policy, 'allow');
+    assert.match(policy('0.0.0.0', 'allow').warning ?? '', /internal services/);
+    assert.equal(policy('127.0.0.1', 'deny').policy, 'deny');
+    assert.equal(policy('127.0.0.1', 'deny').warning, undefined);
+    assert.equal(policy('127.0.0.1', 'allow').warning, undefined);
+  });
+
+  it('says which it is, and the knob that changes it', () => {
+    assert.match(policy('localhost').line, /may point at private.*loopback only.*=deny refuses/);
+    assert.match(policy('0.0.0.0').line, /may not point at private.*beyond loopback.*=allow permits/);
+  });
+
+  it('reads the setting from the environment: unset, allow, deny, or refused', () => {
+    assert.equal(serveConfig({}, {}).webhookPrivateAddresses, undefined);
+    assert.equal(
+      serveConfig({}, { TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES: 'Deny' }).webhookPrivateAddresses,
+      'deny',
+    );
+    assert.throws(() => serveConfig({}, { TRIBUTARY_WEBHOOK_PRIVATE_ADDRESSES: 'maybe' }), /allow or deny/);
   });
 });

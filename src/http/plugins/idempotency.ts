@@ -138,15 +138,21 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
     };
 
   // a key reused on another request is refused before the body is validated (a retry that
-  // changed the body answers 422 even when the new body would be a 400)
-  app.addHook('preValidation', async (request) => {
+  // changed the body answers 422 even when the new body would be a 400); a retry of a request
+  // that has finished is answered here, its kept answer replayed, however many retries arrive
+  // at once (only a request still running answers 409 idempotency_key_in_use)
+  app.addHook('preValidation', async (request, reply) => {
     if (!METHODS.has(request.method) || request.routeOptions.config?.auth === 'none') return;
     const key = parseIdempotencyKey(headerValues(request, HEADER));
     const caller = request.caller;
     if (key === undefined || caller === null) return;
     const kept = await deps.store.read((tx) => tx.idempotency.get(caller.account.id, key));
-    if (kept && kept.expiresAt > now(deps, caller) && kept.fingerprint !== fingerprint(request))
-      throw reused(kept.method, kept.path);
+    if (!kept || kept.expiresAt <= now(deps, caller)) return;
+    if (kept.fingerprint !== fingerprint(request)) throw reused(kept.method, kept.path);
+    reply.status(kept.status).header('idempotent-replayed', 'true');
+    if (kept.body === null) return reply.send();
+    reply.type('application/json');
+    return reply.send(kept.body);
   });
 
   app.addHook('onRoute', (route) => {

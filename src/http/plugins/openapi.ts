@@ -114,6 +114,25 @@ function responsesOf(operation: string, auth: string, writes: boolean, hasParams
   return responses;
 }
 
+/**
+ * Swagger UI's own static policy (everything from this origin, no inline script), with
+ * `upgrade-insecure-requests` only for a page served over https.
+ */
+export function docsContentSecurityPolicy(protocol: 'http' | 'https'): string {
+  return [
+    "default-src 'self'",
+    "base-uri 'self'",
+    "font-src 'self' data:",
+    "frame-ancestors 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "script-src 'self'",
+    "script-src-attr 'none'",
+    "style-src 'self'",
+    ...(protocol === 'https' ? ['upgrade-insecure-requests'] : []),
+  ].join('; ');
+}
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -168,7 +187,16 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'none', deepLinking: true, tryItOutEnabled: false },
-    staticCSP: true,
+    // the page's CSP follows the scheme it was asked over: over plain http (a container reached
+    // by its host name) an upgrade-insecure-requests would send every asset to https and leave
+    // the page blank
+    staticCSP: false,
+    uiHooks: {
+      onRequest: (request, reply, done) => {
+        reply.header('content-security-policy', docsContentSecurityPolicy(request.protocol));
+        done();
+      },
+    },
     theme: { title: 'Tributary API' },
     logLevel: 'warn',
   });

@@ -15,10 +15,10 @@ import { sourceToWire } from '../../wire/catalog.js';
 import { callerOf } from '../plugins/auth.js';
 import { pageOf, sharedFiltersOf } from '../query.js';
 import { CheckoutCreate, CheckoutUpdate } from '../schemas/checkout.js';
-import { closed, IdParams, IdSourceParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, IdSourceParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 
 export const CheckoutListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   ...timeQuery('updatedTime'),
   ...timeQuery('totalAmount'),

@@ -14,10 +14,10 @@ import { customerToWire, sourceToWire } from '../../wire/catalog.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { CustomerCreate, CustomerUpdate } from '../schemas/catalog.js';
-import { closed, IdParams, IdSourceParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, IdSourceParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 
 export const CustomerListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   ...timeQuery('updatedTime'),
   email: Type.Optional(Str(254)),

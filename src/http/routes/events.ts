@@ -7,10 +7,10 @@ import { eventTypeFilter, getEvent, listEvents } from '../../services/events.js'
 import { eventToWire } from '../../wire/event.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
-import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 
 export const EventListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   type: Type.Optional(Str(100)),
   types: Type.Optional(Type.Union([Str(), Type.Array(Str(), { maxItems: EVENT_TYPES_FILTER_MAX })])),

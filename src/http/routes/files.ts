@@ -25,8 +25,8 @@ import {
   closed,
   Id,
   IdParams,
+  listQuery,
   Metadata as MetadataSchema,
-  pageQuery,
   partial,
   Str,
   timeQuery,
@@ -34,7 +34,7 @@ import {
 
 /** DR's listFiles filters; `size` as a range (size[gte]=…), as DR's object-typed parameter. */
 export const FileListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   purpose: Type.Optional(Str(60)),
   fileName: Type.Optional(Str()),
@@ -48,7 +48,7 @@ export const FileListQuery = closed({
 });
 
 export const FileLinkListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   fileId: Type.Optional(Str()),
   expired: Type.Optional(Type.Boolean()),

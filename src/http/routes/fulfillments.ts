@@ -10,11 +10,11 @@ import {
 import { fulfillmentToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
-import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 import { FulfillmentCreate, FulfillmentUpdate } from '../schemas/fulfillment.js';
 
 export const FulfillmentListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   orderId: Type.Optional(Str()),
   skuId: Type.Optional(Str()),

@@ -8,7 +8,7 @@ import { chargeToWire, orderToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
 import { majorRangeOf, pageOf, sharedFiltersOf, timeRangeOf } from '../query.js';
 import { OrderCreate, OrderUpdate } from '../schemas/checkout.js';
-import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 
 const ORDER_STATES: readonly string[] = ORDER_MACHINE.states;
 const STATE_TIME_FILTERS = ORDER_STATES.filter((s) => s !== 'dispute');
@@ -19,7 +19,7 @@ const FRAUD_TIME_FILTERS = [
 ];
 
 export const OrderListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   ...timeQuery('updatedTime'),
   ...timeQuery('totalAmount'),

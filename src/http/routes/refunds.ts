@@ -5,11 +5,11 @@ import { createRefund, getRefund, listRefunds, updateRefund } from '../../servic
 import { refundToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, majorRangeOf, pageOf, timeRangeOf } from '../query.js';
-import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 import { RefundCreate, RefundUpdate } from '../schemas/refund.js';
 
 export const RefundListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   ...timeQuery('refundedAmount'),
   ...timeQuery('amount'),

@@ -9,12 +9,12 @@ import type { RequestLogRecord } from '../../store/records.js';
 import { jsonOrText } from '../../wire/common.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
-import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 
 /** Tributary's request log (services/request-log.ts), read through the test helpers. */
 
 const RequestListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   method: Type.Optional(
     Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'].map((m) => Type.Literal(m))),

@@ -5,12 +5,12 @@ import { createReturn, getReturn, listReturns, updateReturn } from '../../servic
 import { returnToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
-import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 import { ReturnCreate, ReturnUpdate } from '../schemas/return.js';
 
 /** DR's listReturns filters. */
 export const ReturnListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   state: Type.Optional(Str(40)),
   orderId: Type.Optional(Str()),

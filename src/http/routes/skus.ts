@@ -6,10 +6,10 @@ import { skuToWire } from '../../wire/catalog.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { SkuCreate, SkuUpdate, SkuUpsert } from '../schemas/catalog.js';
-import { closed, IdParams, pageQuery, Str, timeQuery } from '../schemas/common.js';
+import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 
 export const SkuListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   ...timeQuery('updatedTime'),
   eccn: Type.Optional(Str()),

@@ -13,14 +13,14 @@ import {
 import { taxIdentifierBriefToWire, taxIdentifierToWire } from '../../wire/catalog.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
-import { closed, Id, IdParams, pageQuery, partial, Str, timeQuery } from '../schemas/common.js';
+import { closed, Id, IdParams, listQuery, partial, Str, timeQuery } from '../schemas/common.js';
 
 /** DR's TaxIdentifierRequest. */
 export const TaxIdentifierCreate = closed({ type: Str(40), value: Str(64) });
 
 /** DR's listTaxIdentifiers filters (the state times are ranges, as every time filter here). */
 export const TaxIdentifierListQuery = closed({
-  ...pageQuery,
+  ...listQuery,
   ...timeQuery('createdTime'),
   ...timeQuery('updatedTime'),
   ...timeQuery('pending'),

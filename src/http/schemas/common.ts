@@ -183,10 +183,15 @@ export const IdSourceParams = closed({ id: Id, sourceId: Id });
 
 /** Pagination and the filters every list shares. Query values arrive as strings. */
 const TimeFilter = Str(40);
+/** Paging, for every list. */
 export const pageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX })),
   startingAfter: Type.Optional(Id),
   endingBefore: Type.Optional(Id),
+};
+/** Paging and DR's `ids` filter, for the lists that filter by it (a list that would ignore it refuses it). */
+export const listQuery = {
+  ...pageQuery,
   ids: Type.Optional(Type.Union([Str(), Type.Array(Str(), { maxItems: 100 })])),
 };
 export const timeQuery = (name: string) => ({

@@ -42,10 +42,15 @@ const toAttempt = (row: Selectable<DeliveryAttemptsTable>): DeliveryAttemptRecor
   nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
 });
 
-/** Deliveries in flight per webhook (this worker's), and the most one webhook may have. */
-interface DueLimits {
+/**
+ * Deliveries in flight (this worker's) per webhook and per account, and the most one webhook and
+ * one account may have: one tenant's slow receivers cannot take every slot.
+ */
+export interface DueLimits {
   perWebhook: number;
   inFlight: ReadonlyMap<string, number>;
+  perAccount: number;
+  inFlightByAccount: ReadonlyMap<string, number>;
 }
 
 export class WebhooksRepo extends Repo {
@@ -253,8 +258,9 @@ export class WebhooksRepo extends Repo {
   /**
    * Claims due deliveries of enabled webhooks (due by each account's clock) for `leaseMs` of real
    * time: other workers skip them until the lease ends, so a crashed worker's claims come back.
-   * At most `perWebhook` deliveries of one webhook are in flight, counting `inFlight` (this
-   * worker's current ones); rows over that stay unclaimed for a later call.
+   * At most `perWebhook` deliveries of one webhook and `perAccount` of one account are in
+   * flight, counting `inFlight` and `inFlightByAccount` (this worker's current ones); rows over
+   * that stay unclaimed for a later call.
    */
   async claimDue(
     realNowMs: number,
@@ -268,10 +274,13 @@ export class WebhooksRepo extends Repo {
       .limit(limits.total);
     if (this.locks) q = q.forUpdate('deliveries').skipLocked();
     const counts = new Map(limits.inFlight);
+    const byAccount = new Map(limits.inFlightByAccount);
     const rows = (await q.execute()).filter((r) => {
       const n = counts.get(r.webhook_id) ?? 0;
-      if (n >= limits.perWebhook) return false;
+      const a = byAccount.get(r.account_id) ?? 0;
+      if (n >= limits.perWebhook || a >= limits.perAccount) return false;
       counts.set(r.webhook_id, n + 1);
+      byAccount.set(r.account_id, a + 1);
       return true;
     });
     if (rows.length === 0) return [];
@@ -299,10 +308,13 @@ export class WebhooksRepo extends Repo {
 
   /**
    * Pending deliveries of enabled webhooks, unleased and due by their account's clock, of
-   * webhooks with fewer than `perWebhook` in flight.
+   * webhooks with fewer than `perWebhook` and accounts with fewer than `perAccount` in flight.
    */
   private due(realNowMs: number, limits: DueLimits) {
     const busyWebhooks = [...limits.inFlight].filter(([, n]) => n >= limits.perWebhook).map(([id]) => id);
+    const busyAccounts = [...limits.inFlightByAccount]
+      .filter(([, n]) => n >= limits.perAccount)
+      .map(([id]) => id);
     let q = this.db
       .selectFrom('deliveries')
       .innerJoin('accounts', 'accounts.id', 'deliveries.account_id')
@@ -322,6 +334,7 @@ export class WebhooksRepo extends Repo {
         ),
       );
     if (busyWebhooks.length > 0) q = q.where('deliveries.webhook_id', 'not in', busyWebhooks);
+    if (busyAccounts.length > 0) q = q.where('deliveries.account_id', 'not in', busyAccounts);
     return q;
   }
 
