@@ -46,6 +46,15 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
             };
         };
         put?: never;
@@ -95,6 +104,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -190,7 +208,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -201,6 +219,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -293,7 +320,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -304,6 +331,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -383,7 +419,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -394,6 +430,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -504,7 +549,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -515,6 +560,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -616,7 +670,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -627,6 +681,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -705,7 +768,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -716,6 +779,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -805,7 +877,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -816,6 +888,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -927,7 +1008,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -938,6 +1019,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1017,7 +1107,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1028,6 +1118,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1150,7 +1249,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1161,6 +1260,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1239,7 +1347,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1250,6 +1358,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1343,7 +1460,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1354,6 +1471,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1433,7 +1559,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1444,6 +1570,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1587,7 +1722,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1598,6 +1733,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1711,7 +1855,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1722,6 +1866,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1801,7 +1954,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1812,6 +1965,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1918,7 +2080,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1929,6 +2091,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2159,7 +2330,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2170,6 +2341,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2249,7 +2429,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2260,6 +2440,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2499,7 +2688,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2510,6 +2699,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2588,7 +2786,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2599,6 +2797,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2692,7 +2899,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2703,6 +2910,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2782,7 +2998,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2793,6 +3009,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2967,7 +3192,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2978,6 +3203,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3054,7 +3288,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3065,6 +3299,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3146,7 +3389,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3157,6 +3400,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3246,7 +3498,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3257,6 +3509,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3336,7 +3597,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3347,6 +3608,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3435,7 +3705,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3446,6 +3716,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3534,7 +3813,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3545,6 +3824,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3624,7 +3912,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3635,6 +3923,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3729,7 +4026,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3740,6 +4037,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3839,7 +4145,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3850,6 +4156,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3941,7 +4256,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3952,6 +4267,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4031,7 +4355,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4042,6 +4366,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4129,7 +4462,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4140,6 +4473,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4225,7 +4567,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4236,6 +4578,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4332,7 +4683,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4343,6 +4694,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4422,7 +4782,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4433,6 +4793,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4542,7 +4911,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4553,6 +4922,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4663,7 +5041,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4674,6 +5052,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4749,7 +5136,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4760,6 +5147,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4839,7 +5235,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4850,6 +5246,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4930,7 +5335,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -4941,6 +5346,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5034,7 +5448,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5045,6 +5459,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5124,7 +5547,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5135,6 +5558,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5235,7 +5667,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5246,6 +5678,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5337,7 +5778,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5348,6 +5789,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5429,7 +5879,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5440,6 +5890,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5520,7 +5979,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5531,6 +5990,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5609,7 +6077,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5620,6 +6088,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5706,7 +6183,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5717,6 +6194,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5795,7 +6281,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5806,6 +6292,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5885,7 +6380,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5896,6 +6391,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5984,7 +6488,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5995,6 +6499,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6073,7 +6586,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6084,6 +6597,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6146,6 +6668,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6227,7 +6758,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6238,6 +6769,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6325,7 +6865,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6336,6 +6876,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6421,7 +6970,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6432,6 +6981,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6525,7 +7083,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6536,6 +7094,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6617,7 +7184,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6628,6 +7195,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6702,7 +7278,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6713,6 +7289,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6808,7 +7393,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6819,6 +7404,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6912,7 +7506,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6923,6 +7517,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7016,7 +7619,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7027,6 +7630,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7120,7 +7732,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7131,6 +7743,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7224,7 +7845,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7235,6 +7856,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7335,7 +7965,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7346,6 +7976,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7428,7 +8067,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7439,6 +8078,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7537,7 +8185,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7548,6 +8196,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7641,7 +8298,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7652,6 +8309,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7724,7 +8390,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7735,6 +8401,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7811,7 +8486,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7822,6 +8497,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7913,7 +8597,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7924,6 +8608,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8003,7 +8696,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8014,6 +8707,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8094,7 +8796,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8105,6 +8807,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8208,7 +8919,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8219,6 +8930,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8308,7 +9028,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8319,6 +9039,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8425,7 +9154,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8436,6 +9165,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8540,7 +9278,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8551,6 +9289,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8653,7 +9400,7 @@ export interface paths {
                         "application/json": components["schemas"]["Errors"];
                     };
                 };
-                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT) */
+                /** @description Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8664,6 +9411,15 @@ export interface paths {
                 };
                 /** @description A server error (a bug) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Errors"];
+                    };
+                };
+                /** @description Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

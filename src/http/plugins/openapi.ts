@@ -42,8 +42,10 @@ const ERROR_STATUSES: Record<string, string> = {
   '403': 'A public key where a secret key is needed',
   '404': 'No such object (or it belongs to another account)',
   '409': 'The object is not in a state that allows it',
-  '429': 'Over the rate limit (TRIBUTARY_RATE_LIMIT)',
+  '429': 'Over the rate limit (TRIBUTARY_RATE_LIMIT), or too many event streams for the key',
   '500': 'A server error (a bug)',
+  '503':
+    'Retry later: the server is shutting down (server_closing), took too long (handler_timeout), or its disk is full (storage_full, with Retry-After)',
 };
 
 const DR_REF = 'dr#/components/schemas/';
@@ -105,7 +107,7 @@ function responsesOf(operation: string, auth: string, writes: boolean, hasParams
   }
   const errors = ['400', ...(auth === 'none' ? [] : ['401', '403', '429']), ...(hasParams ? ['404'] : [])];
   if (writes && auth !== 'none') errors.push('409');
-  errors.push('500');
+  errors.push('500', '503');
   for (const status of errors.sort())
     responses[status] = {
       description: ERROR_STATUSES[status],
