@@ -12,7 +12,7 @@ import {
   waitForOutput,
 } from '../helpers/harness.js';
 import { Receiver } from '../helpers/receiver.js';
-import { BIN, ROOT, type Server, serve, stop } from '../helpers/server.js';
+import { BIN, call, ROOT, type Server, serve, stop } from '../helpers/server.js';
 
 /**
  * Issue 23, item 4: served beyond loopback, any account could read the network's internal HTTP
@@ -29,16 +29,6 @@ const env = { TRIBUTARY_SECRET_KEY: SK, TRIBUTARY_PUBLIC_KEY: PK };
 
 /** The server listens on every address; it is reached here on 127.0.0.1. */
 const reach = (server: Server) => server.url.replace('//localhost:', '//127.0.0.1:');
-
-async function call(server: Server, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${reach(server)}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${SK}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 describe('a server listening beyond loopback', () => {
   let dir: string;
@@ -66,7 +56,7 @@ describe('a server listening beyond loopback', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://[::1]:9/',
     ]) {
-      const refused = await call(server, 'POST', '/webhooks', { types: ['*'], address });
+      const refused = await call(reach(server), SK, 'POST', '/webhooks', { types: ['*'], address });
       assert.deepEqual(
         [refused.status, refused.body.errors[0].code, refused.body.errors[0].parameter],
         [400, 'invalid_parameter', 'address'],
@@ -99,7 +89,7 @@ describe('a server listening beyond loopback', () => {
       assert.match(output(), /refuses a webhook to this machine .*; streaming the events instead/);
       assert.match(output(), /streamed from/);
       const secret = /signing secret is (whsec_\S+)/.exec(output())?.[1] ?? '';
-      const sku = await call(server, 'PUT', '/skus/beyond-1', {
+      const sku = await call(reach(server), SK, 'PUT', '/skus/beyond-1', {
         name: 'Beyond',
         eccn: 'EAR99',
         taxCode: '4323.310_A',
@@ -116,7 +106,7 @@ describe('a server listening beyond loopback', () => {
         secret,
       );
       assert.equal(event.data.object.id, 'beyond-1');
-      const hooks = await call(server, 'GET', '/webhooks');
+      const hooks = await call(reach(server), SK, 'GET', '/webhooks');
       assert.deepEqual(hooks.body.data, [], 'no webhook was left behind');
     } finally {
       assert.equal(await stopTracked(listener, 'SIGINT'), 0);
@@ -137,7 +127,10 @@ describe('a server listening beyond loopback', () => {
         open.stdout,
         /warning: any account of this server can make it send requests to this network’s internal services/,
       );
-      const hook = await call(open, 'POST', '/webhooks', { types: ['*'], address: 'http://127.0.0.1:9/' });
+      const hook = await call(reach(open), SK, 'POST', '/webhooks', {
+        types: ['*'],
+        address: 'http://127.0.0.1:9/',
+      });
       assert.equal(hook.status, 201);
     } finally {
       await stop(open);

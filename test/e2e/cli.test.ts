@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { removeDir, tempDir } from '../helpers/harness.js';
-import { BIN, emptyDatabase, serve, stop } from '../helpers/server.js';
+import { BIN, call, emptyDatabase, serve, stop } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /**
@@ -13,19 +13,6 @@ import { storeKinds } from '../helpers/stores.js';
  */
 
 const run = promisify(execFile);
-
-async function call(url: string, key: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
 
 const keyOf = (stdout: string, kind: 'secret' | 'public') =>
   new RegExp(`${kind} key: (\\S+)`).exec(stdout)?.[1] ?? '';

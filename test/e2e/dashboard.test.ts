@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { eventually, removeDir, tempDir } from '../helpers/harness.js';
-import { ROOT, type Server, serve, stop } from '../helpers/server.js';
+import { call as callServer, ROOT, type Server, serve, stop } from '../helpers/server.js';
 
 /**
  * Issue 15, item 1: the dashboard in a real browser (Debian's Chromium, driven by playwright-core)
@@ -42,15 +42,8 @@ describe('the dashboard in Chromium', {
   let page: Page;
   const errors: string[] = [];
 
-  const call = async (method: string, path: string, body?: unknown, key = SK) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, key = SK) =>
+    callServer(server.url, key, method, path, body);
 
   const order = async (card = '4444222233331111') => {
     const checkout = await call('POST', '/checkouts', {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { digitalCheckoutBody } from '../helpers/fixtures.js';
 import { eventually, onCleanUp, removeDir, tempDir } from '../helpers/harness.js';
-import { type Server, serve, stop } from '../helpers/server.js';
+import { call as callServer, type Server, serve, stop } from '../helpers/server.js';
 
 /**
  * Issue 23, item 8: a full disk answered a generic 500 internal_error and logged a stack trace
@@ -65,15 +65,8 @@ describe('a full disk under the database', { skip: unmountable ? `skipped: ${unm
   let server: Server;
   let stderr: () => string;
 
-  const call = async (method: string, path: string, body?: unknown, key = SK) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, key = SK) =>
+    callServer(server.url, key, method, path, body);
 
   before(async () => {
     dir = tempDir('disk-full');

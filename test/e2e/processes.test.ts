@@ -6,7 +6,7 @@ import { PostgresStore } from '../../src/store/postgres.js';
 import { cardBody, digitalCheckoutBody } from '../helpers/fixtures.js';
 import { eventually, removeDir, tempDir } from '../helpers/harness.js';
 import { Receiver } from '../helpers/receiver.js';
-import { emptyDatabase, ServeExited, type Server, serve, stop } from '../helpers/server.js';
+import { call, emptyDatabase, ServeExited, type Server, serve, stop } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /**
@@ -16,16 +16,6 @@ import { storeKinds } from '../helpers/stores.js';
 
 const SK = 'sk_test_processes_e2e';
 const PK = 'pk_test_processes_e2e';
-
-const call = async (url: string, key: string, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-};
 
 describe('several server processes', () => {
   if (!storeKinds().includes('postgres')) return;

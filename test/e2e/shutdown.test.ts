@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SHUTDOWN_GRACE_MS } from '../../src/limits.js';
 import { PATIENCE_MS, removeDir, stopTracked, tempDir } from '../helpers/harness.js';
-import { type Server, serve } from '../helpers/server.js';
+import { call, serve } from '../helpers/server.js';
 
 /**
  * Issue 23, item 1, as it was met: receivers down, a backlog of retries falling due as the clock
@@ -30,16 +30,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function call(server: Server, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${SK}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
 describe('SIGTERM during a webhook retry backlog', () => {
   let dir: string;
   before(() => {
@@ -56,7 +46,7 @@ describe('SIGTERM during a webhook retry backlog', () => {
       try {
         if (round === 1) {
           for (let i = 0; i < WEBHOOKS; i++) {
-            const hook = await call(server, 'POST', '/webhooks', {
+            const hook = await call(server.url, SK, 'POST', '/webhooks', {
               types: ['*'],
               address: `http://127.0.0.1:${port}/down/${i}`,
             });
@@ -65,7 +55,7 @@ describe('SIGTERM during a webhook retry backlog', () => {
           for (let i = 0; i < EVENTS; i += 10)
             await Promise.all(
               Array.from({ length: 10 }, (_, j) =>
-                call(server, 'PUT', `/skus/backlog-${i + j}`, {
+                call(server.url, SK, 'PUT', `/skus/backlog-${i + j}`, {
                   name: 'Backlog',
                   eccn: 'EAR99',
                   taxCode: '4323.310_A',
@@ -75,7 +65,9 @@ describe('SIGTERM during a webhook retry backlog', () => {
             );
         }
         // every delivery falls due again (the retry schedule is on the account's clock)
-        const advanced = await call(server, 'POST', '/test-helpers/clock/advance', { seconds: 6 * 3600 });
+        const advanced = await call(server.url, SK, 'POST', '/test-helpers/clock/advance', {
+          seconds: 6 * 3600,
+        });
         assert.equal(advanced.status, 200, JSON.stringify(advanced.body));
       } finally {
         // at once: the worker is claiming and sending the backlog now

@@ -64,6 +64,26 @@ export class ServeExited extends Error {
   }
 }
 
+/** A request to a served API with a key: status, headers and the JSON body (undefined when empty). */
+export async function call(
+  url: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
 /** SIGTERM (to its process group), and the exit code once it exited. */
 export function stop(server: Server): Promise<number | null> {
   server.child.removeAllListeners('exit');
