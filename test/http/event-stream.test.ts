@@ -65,6 +65,16 @@ function openStream(path: string, key: string, lastEventId?: string): Promise<St
   });
 }
 
+/** A stream opened as soon as the key has a slot again (a refused attempt is closed at once). */
+function openWhenFree(path: string, key: string, what: string): Promise<Stream> {
+  return eventually(async () => {
+    const s = await openStream(path, key);
+    if (s.status === 'HTTP/1.1 200 OK') return s;
+    s.socket.destroy();
+    return undefined;
+  }, what);
+}
+
 /** An HTTP/1.1 chunked body, decoded (as far as it has arrived). */
 function dechunk(body: Buffer): string {
   const parts: Buffer[] = [];
@@ -164,12 +174,7 @@ describe('the event stream, bounded', () => {
     assert.equal(other.status, 'HTTP/1.1 200 OK');
     other.socket.destroy();
     open.pop()?.socket.destroy();
-    const again = await eventually(async () => {
-      const s = await openStream(path, t.keys.secretKey);
-      if (s.status === 'HTTP/1.1 200 OK') return s;
-      s.socket.destroy();
-      return undefined;
-    }, 'a slot freed by the closed stream');
+    const again = await openWhenFree(path, t.keys.secretKey, 'a slot freed by the closed stream');
     again.socket.destroy();
     for (const s of open) s.socket.destroy();
   });
@@ -187,12 +192,11 @@ describe('the event stream, bounded', () => {
       assert.equal(checkout.status, 201, checkout.raw.slice(0, 500));
       created.push(checkout.body.id);
     }
-    const freed = await eventually(async () => {
-      const s = await openStream(path, t.keys.secretKey);
-      if (s.status === 'HTTP/1.1 200 OK') return s;
-      s.socket.destroy();
-      return undefined;
-    }, 'the stream of the reader that stopped to be ended');
+    const freed = await openWhenFree(
+      path,
+      t.keys.secretKey,
+      'the stream of the reader that stopped to be ended',
+    );
     for (const s of [freed, ...readers]) s.socket.destroy();
     slow.socket.resume();
     await eventually(slow.closed, 'the server to end the stream of the reader that stopped', {
