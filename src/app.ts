@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -208,23 +209,25 @@ export async function buildApp(deps: Deps, hooks: AppHooks = {}): Promise<Fastif
   if (deps.settings?.rateLimitPerSecond) await registerRateLimit(app, deps.settings.rateLimitPerSecond);
   registerIdempotency(app, deps);
   app.get('/health', { config: { auth: 'none' } }, async () => ({ status: 'ok' }));
-  skuRoutes(app, deps);
-  customerRoutes(app, deps);
-  sourceRoutes(app, deps);
-  checkoutRoutes(app, deps);
-  orderRoutes(app, deps);
-  fulfillmentRoutes(app, deps);
-  refundRoutes(app, deps);
-  returnRoutes(app, deps);
-  taxIdentifierRoutes(app, deps);
-  fileRoutes(app, deps);
-  eventRoutes(app, deps);
-  accountRoutes(app, deps);
-  testHelperRoutes(app, deps);
-  requestLogRoutes(app, deps);
-  eventStreamRoutes(app, deps);
-  dashboardRoutes(app);
-  webhookRoutes(app, deps, wake);
+  // routes see bodies, params and queries typed from their schemas
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  skuRoutes(typed, deps);
+  customerRoutes(typed, deps);
+  sourceRoutes(typed, deps);
+  checkoutRoutes(typed, deps);
+  orderRoutes(typed, deps);
+  fulfillmentRoutes(typed, deps);
+  refundRoutes(typed, deps);
+  returnRoutes(typed, deps);
+  taxIdentifierRoutes(typed, deps);
+  fileRoutes(typed, deps);
+  eventRoutes(typed, deps);
+  accountRoutes(typed, deps);
+  testHelperRoutes(typed, deps);
+  requestLogRoutes(typed, deps);
+  eventStreamRoutes(typed, deps);
+  dashboardRoutes(typed);
+  webhookRoutes(typed, deps, wake);
 
   for (const [url, methods] of [...methodsByPath]) {
     // @fastify/cors's preflight route: every other OPTIONS is its 404

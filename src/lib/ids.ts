@@ -1,5 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { luhnValid } from '../domain/card/card.js';
+import { luhnValid } from './luhn.js';
 
 /**
  * Every id is made here, shaped like Digital River's: numeric strings for orders, order items

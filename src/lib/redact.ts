@@ -1,3 +1,5 @@
+import { luhnValid } from './luhn.js';
+
 /**
  * What the request log keeps of a body: JSON with card data, secrets and API keys replaced by
  * `[redacted]`, bounded in size. Card numbers and CVVs are never stored (AGENTS: brand, last four
@@ -80,25 +82,12 @@ const PROPERTY_VALUE = /"((?:[^"\\]|\\.){1,64})"\s*:\s*("(?:[^"\\]|\\.)*"?|-?[0-
 /** Runs of 13 to 19 digits (spaced or dashed as card numbers are written). */
 const DIGIT_RUN = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
 /**
  * A card number wherever it was put (an email field, a note): any Luhn-valid run of 13–19 digits.
  * Tributary's own ids are never Luhn-valid (lib/ids.ts), so they are kept.
  */
 const withoutCardNumbers = (text: string): string =>
-  text.replace(DIGIT_RUN, (run) => (luhn(run.replace(/[ -]/g, '')) ? REDACTED : run));
+  text.replace(DIGIT_RUN, (run) => (luhnValid(run.replace(/[ -]/g, '')) ? REDACTED : run));
 
 export function redactText(text: string): string {
   return withoutCardNumbers(

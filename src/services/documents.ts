@@ -3,7 +3,7 @@ import { DOCUMENT_EVENTS, documentToIssue, planDocument } from '../domain/order/
 import type { DocumentPurpose, DocumentRecord } from '../domain/order/model.js';
 import { newUuid } from '../lib/ids.js';
 import { parseIsoTime } from '../lib/time.js';
-import type { FileLinkRecord, FileRecord, Metadata, Page, PageQuery } from '../store/records.js';
+import type { FileLinkRecord, FileRecord, Page, PageQuery } from '../store/records.js';
 import type { FileFilters, FileLinkFilters } from '../store/repos/files.js';
 import type { Tx } from '../store/store.js';
 import { documentTitle, renderDocumentPdf } from '../wire/document-pdf.js';
@@ -154,7 +154,7 @@ function futureTime(value: unknown, at: number): number {
 export async function createFileLink(
   deps: Deps,
   caller: Caller,
-  input: { fileId: string; expiresTime: string; metadata?: Metadata | undefined },
+  input: { fileId: string; expiresTime: string; metadata?: Record<string, unknown> | undefined },
 ): Promise<FileLinkRecord> {
   const at = now(deps, caller);
   const expiresAt = futureTime(input.expiresTime, at);
@@ -186,7 +186,7 @@ export async function updateFileLink(
   deps: Deps,
   caller: Caller,
   id: string,
-  input: { expiresTime?: string | undefined; metadata?: Metadata | undefined },
+  input: { expiresTime?: string | undefined; metadata?: Record<string, unknown> | undefined },
 ): Promise<FileLinkRecord> {
   const at = now(deps, caller);
   return deps.store.transaction(async (tx) => {

@@ -17,19 +17,7 @@ export function normalizeCardNumber(raw: string): string {
   return raw.replace(/[\s-]/g, '');
 }
 
-export function luhnValid(digits: string): boolean {
-  if (!/^\d{12,19}$/.test(digits)) return false;
-  let total = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    total += d;
-  }
-  return total % 10 === 0;
-}
+export { luhnValid } from '../../lib/luhn.js';
 
 /** The brand by IIN range. */
 export function cardBrand(digits: string): CardBrand | undefined {

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { parseRate } from '../../domain/money/rate.js';
@@ -10,6 +9,7 @@ import type { AccountRecord } from '../../store/records.js';
 import { time } from '../../wire/common.js';
 import { callerOf } from '../plugins/auth.js';
 import { partial, Str } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 /** Tributary's additions: the account's settings, and the simulator's scenario table. */
 
@@ -20,11 +20,6 @@ const AccountUpdate = partial({
   taxRates: Type.Union([Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })), Type.Null()]),
   apiVersion: Str(20),
 });
-type AccountUpdate = {
-  chargebackRiskPolicy?: 'tolerant' | 'averse';
-  taxRates?: Record<string, number> | null;
-  apiVersion?: string;
-};
 
 function accountToWire(account: AccountRecord, caller: Caller, deps: Deps) {
   return {
@@ -43,7 +38,7 @@ function accountToWire(account: AccountRecord, caller: Caller, deps: Deps) {
   };
 }
 
-export function accountRoutes(app: FastifyInstance, deps: Deps): void {
+export function accountRoutes(app: TypedApp, deps: Deps): void {
   app.get('/account', async (request) => {
     const caller = callerOf(request);
     return accountToWire(caller.account, caller, deps);
@@ -51,7 +46,7 @@ export function accountRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post('/account', { schema: { body: AccountUpdate } }, async (request) => {
     const caller = callerOf(request);
-    const body = (request.body ?? {}) as AccountUpdate;
+    const body = request.body;
     for (const [region, rate] of Object.entries(body.taxRates ?? {})) {
       if (!TAX_REGION.test(region)) {
         throw invalidParameter(

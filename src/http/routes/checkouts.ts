@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import {
   attachSource,
@@ -16,6 +15,7 @@ import { callerOf } from '../plugins/auth.js';
 import { pageOf, sharedFiltersOf } from '../query.js';
 import { CheckoutCreate, CheckoutUpdate } from '../schemas/checkout.js';
 import { closed, IdParams, IdSourceParams, listQuery, Str, timeQuery } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 export const CheckoutListQuery = closed({
   ...listQuery,
@@ -34,40 +34,38 @@ export const CheckoutListQuery = closed({
   browserIp: Type.Optional(Str(64)),
 });
 
-export function checkoutRoutes(app: FastifyInstance, deps: Deps): void {
+export function checkoutRoutes(app: TypedApp, deps: Deps): void {
   app.post('/checkouts', { schema: { body: CheckoutCreate } }, async (request, reply) => {
-    const view = await createCheckout(deps, callerOf(request), request.body as CheckoutCreate);
+    const view = await createCheckout(deps, callerOf(request), request.body);
     reply.status(201);
     return checkoutViewToWire(view);
   });
 
   app.get('/checkouts/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return checkoutViewToWire(await getCheckout(deps, callerOf(request), id));
   });
 
   app.post('/checkouts/:id', { schema: { params: IdParams, body: CheckoutUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
-    return checkoutViewToWire(
-      await updateCheckout(deps, callerOf(request), id, (request.body ?? {}) as CheckoutUpdate),
-    );
+    const { id } = request.params;
+    return checkoutViewToWire(await updateCheckout(deps, callerOf(request), id, request.body));
   });
 
   app.delete('/checkouts/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     await deleteCheckout(deps, callerOf(request), id);
     reply.status(204);
     return;
   });
 
   app.get('/checkouts', { schema: { querystring: CheckoutListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listCheckouts(deps, callerOf(request), sharedFiltersOf(query), pageOf(query));
     return { hasMore: page.hasMore, data: page.data.map(checkoutViewToWire) };
   });
 
   app.post('/checkouts/:id/sources/:sourceId', { schema: { params: IdSourceParams } }, async (request) => {
-    const { id, sourceId } = request.params as { id: string; sourceId: string };
+    const { id, sourceId } = request.params;
     const { view, source } = await attachSource(deps, callerOf(request), id, sourceId);
     const wire = checkoutViewToWire(view);
     const payment = wire['payment'] as { sources: Record<string, unknown>[] };
@@ -78,7 +76,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: Deps): void {
     '/checkouts/:id/sources/:sourceId',
     { schema: { params: IdSourceParams } },
     async (request, reply) => {
-      const { id, sourceId } = request.params as { id: string; sourceId: string };
+      const { id, sourceId } = request.params;
       await detachSource(deps, callerOf(request), id, sourceId);
       reply.status(204);
       return;

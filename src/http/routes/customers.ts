@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../services/context.js';
 import {
@@ -15,6 +14,7 @@ import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { CustomerCreate, CustomerUpdate } from '../schemas/catalog.js';
 import { closed, IdParams, IdSourceParams, listQuery, Str, timeQuery } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 export const CustomerListQuery = closed({
   ...listQuery,
@@ -24,34 +24,34 @@ export const CustomerListQuery = closed({
   requestToBeForgotten: Type.Optional(Type.Boolean()),
 });
 
-export function customerRoutes(app: FastifyInstance, deps: Deps): void {
+export function customerRoutes(app: TypedApp, deps: Deps): void {
   app.post('/customers', { schema: { body: CustomerCreate } }, async (request, reply) => {
-    const view = await createCustomer(deps, callerOf(request), (request.body ?? {}) as CustomerCreate);
+    const view = await createCustomer(deps, callerOf(request), request.body);
     reply.status(201);
     return customerToWire(view.customer, view.sources, view.taxIdentifiers);
   });
 
   app.get('/customers/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const view = await getCustomer(deps, callerOf(request), id);
     return customerToWire(view.customer, view.sources, view.taxIdentifiers);
   });
 
   app.post('/customers/:id', { schema: { params: IdParams, body: CustomerUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const view = await updateCustomer(deps, callerOf(request), id, (request.body ?? {}) as CustomerUpdate);
+    const { id } = request.params;
+    const view = await updateCustomer(deps, callerOf(request), id, request.body);
     return customerToWire(view.customer, view.sources, view.taxIdentifiers);
   });
 
   app.delete('/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     await deleteCustomer(deps, callerOf(request), id);
     reply.status(204);
     return;
   });
 
   app.get('/customers', { schema: { querystring: CustomerListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listCustomers(
       deps,
       callerOf(request),
@@ -71,7 +71,7 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.post('/customers/:id/sources/:sourceId', { schema: { params: IdSourceParams } }, async (request) => {
-    const { id, sourceId } = request.params as { id: string; sourceId: string };
+    const { id, sourceId } = request.params;
     return sourceToWire(await saveSourceToCustomer(deps, callerOf(request), id, sourceId));
   });
 
@@ -79,7 +79,7 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
     '/customers/:id/sources/:sourceId',
     { schema: { params: IdSourceParams } },
     async (request, reply) => {
-      const { id, sourceId } = request.params as { id: string; sourceId: string };
+      const { id, sourceId } = request.params;
       await removeSourceFromCustomer(deps, callerOf(request), id, sourceId);
       reply.status(204);
       return;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../typed.js';
 
 /**
  * The dashboard at /dashboard: a single page (Preact with htm, no build step) served by this
@@ -45,7 +45,7 @@ function contentSecurityPolicy(html: string): string {
   return `default-src 'none'; script-src 'self' 'sha256-${hash}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 }
 
-export function dashboardRoutes(app: FastifyInstance): void {
+export function dashboardRoutes(app: TypedApp): void {
   const files = assets();
   const CSP = contentSecurityPolicy(files.get('/dashboard')?.body.toString('utf8') ?? '');
   for (const [url, asset] of files) {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, invalidParameter } from '../../domain/errors.js';
 import { subscribes, TYPE_PATTERN } from '../../domain/webhook/match.js';
@@ -17,6 +16,7 @@ import { listEvents } from '../../services/events.js';
 import { eventToWire } from '../../wire/event.js';
 import { callerOf } from '../plugins/auth.js';
 import { closed, Str } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 /**
  * GET /test-helpers/events/stream: the account's events as they happen, over one long-lived
@@ -93,7 +93,7 @@ function drained(raw: ServerResponse, withinMs: number): Promise<boolean> {
   });
 }
 
-export function eventStreamRoutes(app: FastifyInstance, deps: Deps): void {
+export function eventStreamRoutes(app: TypedApp, deps: Deps): void {
   const open = new OpenStreams();
   // a stream never ends by itself: closing the server ends them all
   app.addHook('preClose', async () => {
@@ -102,7 +102,7 @@ export function eventStreamRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/test-helpers/events/stream', { schema: { querystring: StreamQuery } }, async (request, reply) => {
     const caller = callerOf(request);
-    const types = String((request.query as { types?: string }).types ?? '*')
+    const types = String(request.query.types ?? '*')
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean);

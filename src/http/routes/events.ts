@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { EVENT_TYPES_FILTER_MAX } from '../../limits.js';
@@ -8,6 +7,7 @@ import { eventToWire } from '../../wire/event.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 export const EventListQuery = closed({
   ...listQuery,
@@ -18,15 +18,15 @@ export const EventListQuery = closed({
   orderId: Type.Optional(Str()),
 });
 
-export function eventRoutes(app: FastifyInstance, deps: Deps): void {
+export function eventRoutes(app: TypedApp, deps: Deps): void {
   app.get('/events/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const caller = callerOf(request);
     return eventToWire(await getEvent(deps, caller, id), versionOf(caller));
   });
 
   app.get('/events', { schema: { querystring: EventListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const types = listOf(query, 'types');
     if (types && types.length > EVENT_TYPES_FILTER_MAX) {
       throw invalidParameter('types', `At most ${EVENT_TYPES_FILTER_MAX} types may be given.`);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import type { Deps } from '../../services/context.js';
@@ -17,7 +17,7 @@ import {
   openLink,
   updateFileLink,
 } from '../../services/documents.js';
-import type { FileRecord, Metadata } from '../../store/records.js';
+import type { FileRecord } from '../../store/records.js';
 import { fileLinkToWire, fileToWire } from '../../wire/file.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
@@ -31,6 +31,7 @@ import {
   Str,
   timeQuery,
 } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 /** DR's listFiles filters; `size` as a range (size[gte]=…), as DR's object-typed parameter. */
 export const FileListQuery = closed({
@@ -92,14 +93,14 @@ function sendPdf(reply: FastifyReply, file: FileRecord, content: Buffer) {
   return reply.send(content);
 }
 
-export function fileRoutes(app: FastifyInstance, deps: Deps): void {
+export function fileRoutes(app: TypedApp, deps: Deps): void {
   const linkWire = (request: Parameters<typeof callerOf>[0]) => {
     const at = now(deps, callerOf(request));
     return (link: Parameters<typeof fileLinkToWire>[0]) => fileLinkToWire(link, linkUrl(deps, link.id), at);
   };
 
   app.get('/files', { schema: { querystring: FileListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listFiles(
       deps,
       callerOf(request),
@@ -122,51 +123,51 @@ export function fileRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/files/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const view = await getFile(deps, callerOf(request), id);
     return fileToWire(view.file, fileUrl(deps, id), view.links.map(linkWire(request)));
   });
 
   app.get('/files/:id/content', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const { file, content } = await fileContent(deps, callerOf(request), id);
     return sendPdf(reply, file, content);
   });
 
   app.delete('/files/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     await deleteFile(deps, callerOf(request), id);
     reply.status(204);
     return;
   });
 
   app.post('/file-links', { schema: { body: FileLinkCreate } }, async (request, reply) => {
-    const body = request.body as { fileId: string; expiresTime: string; metadata?: Metadata };
+    const body = request.body;
     const link = await createFileLink(deps, callerOf(request), body);
     reply.status(201);
     return linkWire(request)(link);
   });
 
   app.get('/file-links/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return linkWire(request)(await getFileLink(deps, callerOf(request), id));
   });
 
   app.post('/file-links/:id', { schema: { params: IdParams, body: FileLinkUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const body = (request.body ?? {}) as { expiresTime?: string; metadata?: Metadata };
+    const { id } = request.params;
+    const body = request.body;
     return linkWire(request)(await updateFileLink(deps, callerOf(request), id, body));
   });
 
   app.delete('/file-links/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     await deleteFileLink(deps, callerOf(request), id);
     reply.status(204);
     return;
   });
 
   app.get('/file-links', { schema: { querystring: FileLinkListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listFileLinks(
       deps,
       callerOf(request),
@@ -186,7 +187,7 @@ export function fileRoutes(app: FastifyInstance, deps: Deps): void {
     '/links/:id',
     { schema: { params: IdParams }, config: { auth: 'none' } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const { file, content } = await openLink(deps, id);
       return sendPdf(reply, file, content);
     },

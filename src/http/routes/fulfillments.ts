@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../services/context.js';
 import {
@@ -12,6 +11,7 @@ import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 import { FulfillmentCreate, FulfillmentUpdate } from '../schemas/fulfillment.js';
+import type { TypedApp } from '../typed.js';
 
 export const FulfillmentListQuery = closed({
   ...listQuery,
@@ -22,19 +22,15 @@ export const FulfillmentListQuery = closed({
   trackingNumber: Type.Optional(Str()),
 });
 
-export function fulfillmentRoutes(app: FastifyInstance, deps: Deps): void {
+export function fulfillmentRoutes(app: TypedApp, deps: Deps): void {
   app.post('/fulfillments', { schema: { body: FulfillmentCreate } }, async (request, reply) => {
-    const { fulfillment } = await createFulfillment(
-      deps,
-      callerOf(request),
-      request.body as FulfillmentCreate,
-    );
+    const { fulfillment } = await createFulfillment(deps, callerOf(request), request.body);
     reply.status(201);
     return fulfillmentToWire(fulfillment);
   });
 
   app.get('/fulfillments/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const { fulfillment, view } = await getFulfillment(deps, callerOf(request), id);
     return fulfillmentToWire(fulfillment, view);
   });
@@ -43,15 +39,13 @@ export function fulfillmentRoutes(app: FastifyInstance, deps: Deps): void {
     '/fulfillments/:id',
     { schema: { params: IdParams, body: FulfillmentUpdate } },
     async (request) => {
-      const { id } = request.params as { id: string };
-      return fulfillmentToWire(
-        await updateFulfillment(deps, callerOf(request), id, (request.body ?? {}) as FulfillmentUpdate),
-      );
+      const { id } = request.params;
+      return fulfillmentToWire(await updateFulfillment(deps, callerOf(request), id, request.body));
     },
   );
 
   app.get('/fulfillments', { schema: { querystring: FulfillmentListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listFulfillments(
       deps,
       callerOf(request),

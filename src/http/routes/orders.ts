@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { ORDER_MACHINE } from '../../domain/order/transitions.js';
@@ -9,6 +8,7 @@ import { callerOf } from '../plugins/auth.js';
 import { majorRangeOf, pageOf, sharedFiltersOf, timeRangeOf } from '../query.js';
 import { OrderCreate, OrderUpdate } from '../schemas/checkout.js';
 import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 const ORDER_STATES: readonly string[] = ORDER_MACHINE.states;
 const STATE_TIME_FILTERS = ORDER_STATES.filter((s) => s !== 'dispute');
@@ -43,28 +43,28 @@ export const OrderListQuery = closed({
 
 const GetQuery = closed({ expand: Type.Optional(Type.Union([Type.Boolean(), Str(40)])) });
 
-export function orderRoutes(app: FastifyInstance, deps: Deps): void {
+export function orderRoutes(app: TypedApp, deps: Deps): void {
   app.post('/orders', { schema: { body: OrderCreate } }, async (request, reply) => {
-    const view = await createOrder(deps, callerOf(request), request.body as OrderCreate | undefined);
+    const view = await createOrder(deps, callerOf(request), request.body);
     reply.status(201);
     return orderToWire(view);
   });
 
   app.get('/orders/:id', { schema: { params: IdParams, querystring: GetQuery } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const { expand } = request.query as { expand?: boolean | string };
+    const { id } = request.params;
+    const { expand } = request.query;
     return orderToWire(await getOrder(deps, callerOf(request), id), {
       expand: expand === true || expand === 'true',
     });
   });
 
   app.post('/orders/:id', { schema: { params: IdParams, body: OrderUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
-    return orderToWire(await updateOrder(deps, callerOf(request), id, (request.body ?? {}) as OrderUpdate));
+    const { id } = request.params;
+    return orderToWire(await updateOrder(deps, callerOf(request), id, request.body));
   });
 
   app.get('/orders', { schema: { querystring: OrderListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const state = query['state'] as string | undefined;
     if (state !== undefined && !ORDER_STATES.includes(state)) {
       throw invalidParameter('state', `'state' must be one of: ${ORDER_STATES.join(', ')}.`);
@@ -95,7 +95,7 @@ export function orderRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/charges/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const { charge, operations } = await getCharge(deps, callerOf(request), id);
     return chargeToWire(charge, operations);
   });

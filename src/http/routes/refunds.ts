@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../services/context.js';
 import { createRefund, getRefund, listRefunds, updateRefund } from '../../services/refunds.js';
@@ -7,6 +6,7 @@ import { callerOf } from '../plugins/auth.js';
 import { listOf, majorRangeOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 import { RefundCreate, RefundUpdate } from '../schemas/refund.js';
+import type { TypedApp } from '../typed.js';
 
 export const RefundListQuery = closed({
   ...listQuery,
@@ -20,32 +20,27 @@ export const RefundListQuery = closed({
   failureReason: Type.Optional(Str()),
 });
 
-export function refundRoutes(app: FastifyInstance, deps: Deps): void {
+export function refundRoutes(app: TypedApp, deps: Deps): void {
   app.post('/refunds', { schema: { body: RefundCreate } }, async (request, reply) => {
-    const { refund, view } = await createRefund(deps, callerOf(request), request.body as RefundCreate);
+    const { refund, view } = await createRefund(deps, callerOf(request), request.body);
     reply.status(201);
     return refundToWire(refund, view);
   });
 
   app.get('/refunds/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const { refund, view } = await getRefund(deps, callerOf(request), id);
     return refundToWire(refund, view);
   });
 
   app.post('/refunds/:id', { schema: { params: IdParams, body: RefundUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const { refund, view } = await updateRefund(
-      deps,
-      callerOf(request),
-      id,
-      (request.body ?? {}) as RefundUpdate,
-    );
+    const { id } = request.params;
+    const { refund, view } = await updateRefund(deps, callerOf(request), id, request.body);
     return refundToWire(refund, view);
   });
 
   app.get('/refunds', { schema: { querystring: RefundListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listRefunds(
       deps,
       callerOf(request),

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter, notFound } from '../../domain/errors.js';
 import { isoMillis } from '../../lib/time.js';
@@ -10,6 +9,7 @@ import { jsonOrText } from '../../wire/common.js';
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 /** Tributary's request log (services/request-log.ts), read through the test helpers. */
 
@@ -51,9 +51,9 @@ export function requestToWire(r: RequestLogRecord) {
   };
 }
 
-export function requestLogRoutes(app: FastifyInstance, deps: Deps): void {
+export function requestLogRoutes(app: TypedApp, deps: Deps): void {
   app.get('/test-helpers/requests', { schema: { querystring: RequestListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listRequests(
       deps,
       app.requestLog,
@@ -72,7 +72,7 @@ export function requestLogRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/test-helpers/requests/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const caller = callerOf(request);
     await app.requestLog.flush();
     const found = await deps.store.read((tx) => tx.requestLog.get(caller.account.id, id));

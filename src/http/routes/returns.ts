@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../services/context.js';
 import { createReturn, getReturn, listReturns, updateReturn } from '../../services/returns.js';
@@ -7,6 +6,7 @@ import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
 import { ReturnCreate, ReturnUpdate } from '../schemas/return.js';
+import type { TypedApp } from '../typed.js';
 
 /** DR's listReturns filters. */
 export const ReturnListQuery = closed({
@@ -17,27 +17,25 @@ export const ReturnListQuery = closed({
   skuId: Type.Optional(Str()),
 });
 
-export function returnRoutes(app: FastifyInstance, deps: Deps): void {
+export function returnRoutes(app: TypedApp, deps: Deps): void {
   app.post('/returns', { schema: { body: ReturnCreate } }, async (request, reply) => {
-    const ret = await createReturn(deps, callerOf(request), request.body as ReturnCreate);
+    const ret = await createReturn(deps, callerOf(request), request.body);
     reply.status(201);
     return returnToWire(ret);
   });
 
   app.get('/returns/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return returnToWire(await getReturn(deps, callerOf(request), id));
   });
 
   app.post('/returns/:id', { schema: { params: IdParams, body: ReturnUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
-    return returnToWire(
-      await updateReturn(deps, callerOf(request), id, (request.body ?? {}) as ReturnUpdate),
-    );
+    const { id } = request.params;
+    return returnToWire(await updateReturn(deps, callerOf(request), id, request.body));
   });
 
   app.get('/returns', { schema: { querystring: ReturnListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listReturns(
       deps,
       callerOf(request),

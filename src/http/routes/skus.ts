@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { type Deps, versionOf } from '../../services/context.js';
 import { createSku, deleteSku, getSku, listSkus, updateSku, upsertSku } from '../../services/skus.js';
@@ -7,6 +6,7 @@ import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { SkuCreate, SkuUpdate, SkuUpsert } from '../schemas/catalog.js';
 import { closed, IdParams, listQuery, Str, timeQuery } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 export const SkuListQuery = closed({
   ...listQuery,
@@ -19,42 +19,42 @@ export const SkuListQuery = closed({
   skuGroupId: Type.Optional(Str()),
 });
 
-export function skuRoutes(app: FastifyInstance, deps: Deps): void {
+export function skuRoutes(app: TypedApp, deps: Deps): void {
   app.post('/skus', { schema: { body: SkuCreate } }, async (request, reply) => {
-    const sku = await createSku(deps, callerOf(request), request.body as SkuCreate);
+    const sku = await createSku(deps, callerOf(request), request.body);
     reply.status(201);
     return skuToWire(sku, versionOf(callerOf(request)));
   });
 
   app.put('/skus/:id', { schema: { params: IdParams, body: SkuUpsert } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const { sku, created } = await upsertSku(deps, callerOf(request), id, request.body as SkuUpsert);
+    const { id } = request.params;
+    const { sku, created } = await upsertSku(deps, callerOf(request), id, request.body);
     reply.status(created ? 201 : 200);
     return skuToWire(sku, versionOf(callerOf(request)));
   });
 
   app.post('/skus/:id', { schema: { params: IdParams, body: SkuUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return skuToWire(
-      await updateSku(deps, callerOf(request), id, (request.body ?? {}) as SkuUpdate),
+      await updateSku(deps, callerOf(request), id, request.body),
       versionOf(callerOf(request)),
     );
   });
 
   app.get('/skus/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return skuToWire(await getSku(deps, callerOf(request), id), versionOf(callerOf(request)));
   });
 
   app.delete('/skus/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     await deleteSku(deps, callerOf(request), id);
     reply.status(204);
     return;
   });
 
   app.get('/skus', { schema: { querystring: SkuListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listSkus(
       deps,
       callerOf(request),

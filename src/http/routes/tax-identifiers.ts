@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../services/context.js';
 import {
@@ -14,6 +13,7 @@ import { taxIdentifierBriefToWire, taxIdentifierToWire } from '../../wire/catalo
 import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf, timeRangeOf } from '../query.js';
 import { closed, Id, IdParams, listQuery, partial, Str, timeQuery } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 /** DR's TaxIdentifierRequest. */
 export const TaxIdentifierCreate = closed({ type: Str(40), value: Str(64) });
@@ -38,27 +38,27 @@ const CustomerTaxIdParams = closed({ id: Id, taxId: Id });
 
 const Verification = partial({ state: Str(20), verifiedName: Str(200), verifiedAddress: Str(500) });
 
-export function taxIdentifierRoutes(app: FastifyInstance, deps: Deps): void {
+export function taxIdentifierRoutes(app: TypedApp, deps: Deps): void {
   app.post('/tax-identifiers', { schema: { body: TaxIdentifierCreate } }, async (request, reply) => {
-    const body = request.body as { type: string; value: string };
+    const body = request.body;
     reply.status(201);
     return taxIdentifierToWire(await createTaxIdentifier(deps, callerOf(request), body));
   });
 
   app.get('/tax-identifiers/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return taxIdentifierToWire(await getTaxIdentifier(deps, callerOf(request), id));
   });
 
   app.delete('/tax-identifiers/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     await deleteTaxIdentifier(deps, callerOf(request), id);
     reply.status(204);
     return;
   });
 
   app.get('/tax-identifiers', { schema: { querystring: TaxIdentifierListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const page = await listTaxIdentifiers(
       deps,
       callerOf(request),
@@ -83,7 +83,7 @@ export function taxIdentifierRoutes(app: FastifyInstance, deps: Deps): void {
     '/customers/:id/tax-identifiers/:taxId',
     { schema: { params: CustomerTaxIdParams } },
     async (request) => {
-      const { id, taxId } = request.params as { id: string; taxId: string };
+      const { id, taxId } = request.params;
       return taxIdentifierBriefToWire(await attachTaxIdentifier(deps, callerOf(request), id, taxId));
     },
   );
@@ -92,7 +92,7 @@ export function taxIdentifierRoutes(app: FastifyInstance, deps: Deps): void {
     '/customers/:id/tax-identifiers/:taxId',
     { schema: { params: CustomerTaxIdParams } },
     async (request, reply) => {
-      const { id, taxId } = request.params as { id: string; taxId: string };
+      const { id, taxId } = request.params;
       await detachTaxIdentifier(deps, callerOf(request), id, taxId);
       reply.status(204);
       return;
@@ -103,12 +103,8 @@ export function taxIdentifierRoutes(app: FastifyInstance, deps: Deps): void {
     '/test-helpers/tax-identifiers/:id/verification',
     { schema: { params: IdParams, body: Verification } },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as {
-        state?: string;
-        verifiedName?: string;
-        verifiedAddress?: string;
-      };
+      const { id } = request.params;
+      const body = request.body;
       return taxIdentifierToWire(
         await settleVerification(deps, callerOf(request), id, { ...body, state: body.state ?? '' }),
       );

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { isoMillis, parseIsoTime } from '../../lib/time.js';
@@ -16,6 +15,7 @@ import type { AccountRecord } from '../../store/records.js';
 import { chargeToWire, orderToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
 import { IdParams, partial, Str } from '../schemas/common.js';
+import type { TypedApp } from '../typed.js';
 
 /** Tributary's test helpers: the account clock and forced outcomes. */
 
@@ -37,11 +37,11 @@ function clockToWire(deps: Deps, account: AccountRecord, ran?: number) {
   };
 }
 
-export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
+export function testHelperRoutes(app: TypedApp, deps: Deps): void {
   app.get('/test-helpers/clock', async (request) => clockToWire(deps, callerOf(request).account));
 
   app.post('/test-helpers/clock/advance', { schema: { body: ClockAdvance } }, async (request) => {
-    const body = (request.body ?? {}) as { seconds?: number; to?: string };
+    const body = request.body;
     let to: number | undefined;
     if (body.to !== undefined) {
       to = parseIsoTime(body.to);
@@ -56,7 +56,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
     '/test-helpers/charges/:id/expire-authorization',
     { schema: { params: IdParams } },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const { charge, operations } = await expireAuthorization(deps, callerOf(request), id);
       return chargeToWire(charge, operations);
     },
@@ -66,21 +66,21 @@ export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
     '/test-helpers/charges/:id/refuse-reauthorization',
     { schema: { params: IdParams } },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const { charge, operations } = await refuseReauthorization(deps, callerOf(request), id);
       return chargeToWire(charge, operations);
     },
   );
 
   app.post('/test-helpers/captures/:id/fail', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const { charge, operations } = await failCapture(deps, callerOf(request), id);
     return chargeToWire(charge, operations);
   });
 
   // disputes-and-chargebacks.md: what DR's chargeback process does to an order
   app.post('/test-helpers/orders/:id/dispute', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return orderToWire(await disputeOrder(deps, callerOf(request), id));
   });
 
@@ -88,8 +88,8 @@ export function testHelperRoutes(app: FastifyInstance, deps: Deps): void {
     '/test-helpers/orders/:id/dispute/resolve',
     { schema: { params: IdParams, body: DisputeResolution } },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as { outcome: 'won' | 'lost'; amount?: number };
+      const { id } = request.params;
+      const body = request.body;
       return orderToWire(await disputeOrder(deps, callerOf(request), id, body));
     },
   );

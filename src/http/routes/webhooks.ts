@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { parseIsoTime } from '../../lib/time.js';
@@ -20,6 +19,7 @@ import { callerOf } from '../plugins/auth.js';
 import { listOf, pageOf } from '../query.js';
 import { closed, IdParams, pageQuery, Str } from '../schemas/common.js';
 import { Redeliver, RedeliverFailed, WebhookCreate, WebhookUpdate } from '../schemas/webhook.js';
+import type { TypedApp } from '../typed.js';
 
 export const WebhookListQuery = closed({
   ...pageQuery,
@@ -35,27 +35,27 @@ const AttemptsQuery = closed({
 /** Wakes the delivery worker when there may be something new to send. */
 export type Nudge = () => void;
 
-export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): void {
+export function webhookRoutes(app: TypedApp, deps: Deps, nudge: Nudge): void {
   app.post('/webhooks', { schema: { body: WebhookCreate } }, async (request, reply) => {
-    const { webhook, secret } = await createWebhook(deps, callerOf(request), request.body as WebhookCreate);
+    const { webhook, secret } = await createWebhook(deps, callerOf(request), request.body);
     reply.status(201);
     return webhookToWire(webhook, secret);
   });
 
   app.get('/webhooks/:id', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return webhookToWire(await getWebhook(deps, callerOf(request), id));
   });
 
   app.patch('/webhooks/:id', { schema: { params: IdParams, body: WebhookUpdate } }, async (request) => {
-    const { id } = request.params as { id: string };
-    const webhook = await updateWebhook(deps, callerOf(request), id, (request.body ?? {}) as WebhookUpdate);
+    const { id } = request.params;
+    const webhook = await updateWebhook(deps, callerOf(request), id, request.body);
     nudge();
     return webhookToWire(webhook);
   });
 
   app.delete('/webhooks/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     await deleteWebhook(deps, callerOf(request), id);
     reply.status(204);
     return;
@@ -64,7 +64,7 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
   // DR's document types this list as a bare array, its description as "a dictionary with a data
   // property": Tributary answers like every other DR list, {hasMore, data}
   app.get('/webhooks', { schema: { querystring: WebhookListQuery } }, async (request) => {
-    const query = request.query as Record<string, unknown>;
+    const query: Record<string, unknown> = request.query;
     const types =
       listOf(query, 'types') ?? (query['type'] === undefined ? undefined : [String(query['type'])]);
     if (query['type'] !== undefined && query['types'] !== undefined) {
@@ -75,7 +75,7 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
   });
 
   app.post('/webhooks/:id/rotate-secret', { schema: { params: IdParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const { webhook, secret } = await rotateSecret(deps, callerOf(request), id);
     return webhookToWire(webhook, secret);
   });
@@ -84,8 +84,8 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
     '/webhooks/:id/deliveries',
     { schema: { params: IdParams, querystring: AttemptsQuery } },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const query = request.query as Record<string, unknown>;
+      const { id } = request.params;
+      const query: Record<string, unknown> = request.query;
       const page = await listAttempts(
         deps,
         callerOf(request),
@@ -101,8 +101,8 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
     '/webhooks/:id/redeliver-failed',
     { schema: { params: IdParams, body: RedeliverFailed } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const since = parseIsoTime((request.body as RedeliverFailed).since);
+      const { id } = request.params;
+      const since = parseIsoTime(request.body.since);
       if (since === undefined) throw invalidParameter('since', "'since' must be an ISO-8601 time.");
       const eventIds = await redeliverFailed(deps, callerOf(request), id, since);
       nudge();
@@ -115,13 +115,8 @@ export function webhookRoutes(app: FastifyInstance, deps: Deps, nudge: Nudge): v
     '/events/:id/redeliver',
     { schema: { params: IdParams, body: Redeliver } },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const webhookIds = await redeliverEvent(
-        deps,
-        callerOf(request),
-        id,
-        (request.body as Redeliver).webhookId,
-      );
+      const { id } = request.params;
+      const webhookIds = await redeliverEvent(deps, callerOf(request), id, request.body.webhookId);
       nudge();
       reply.status(202);
       return { eventId: id, webhookIds };
