@@ -40,6 +40,10 @@ export interface ServeConfig extends StoreConfig {
   processes: number;
   /** TRIBUTARY_PUBLIC_URL: where clients reach the server (file URLs); default where it listens */
   publicUrl: string | undefined;
+  /** TRIBUTARY_PROCESSOR_TIMEOUT_MS: how long a request waits for the processor's answer */
+  processorTimeoutMs: number | undefined;
+  /** TRIBUTARY_INTENT_DEADLINE_MS: when the reconciler finishes what the processor never answered */
+  intentDeadlineMs: number | undefined;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -105,7 +109,18 @@ export function serveConfig(flags: ServeFlags, env: Env): ServeConfig {
     rateLimitPerSecond: rateLimit(env['TRIBUTARY_RATE_LIMIT']),
     processes: processCount(nonEmpty(flags.processes) ?? nonEmpty(env['TRIBUTARY_PROCESSES'])),
     publicUrl: publicUrl(env['TRIBUTARY_PUBLIC_URL']),
+    processorTimeoutMs: milliseconds(env, 'TRIBUTARY_PROCESSOR_TIMEOUT_MS'),
+    intentDeadlineMs: milliseconds(env, 'TRIBUTARY_INTENT_DEADLINE_MS'),
   });
+}
+
+function milliseconds(env: Env, name: string): number | undefined {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${name} must be a whole number of milliseconds, not '${text}'`);
+  return n;
 }
 
 function publicUrl(value: string | undefined): string | undefined {

@@ -60,3 +60,16 @@ export const EVENT_STREAM_BUFFER_MAX_BYTES = 1024 * 1024;
 export const EVENT_STREAM_SLOW_READER_MS = 30_000;
 /** how long an ended stream waits for its reader to take what was left before it is cut off */
 export const EVENT_STREAM_CLOSE_WAIT_MS = 10_000;
+
+/** how long a request waits for the payment processor's answer before it answers 503 */
+export const PROCESSOR_TIMEOUT_MS = 10_000;
+/**
+ * real time after an intent is recorded when the reconciler takes it over (asks the processor
+ * what became of it and finishes it): well past PROCESSOR_TIMEOUT_MS, so that it never races the
+ * request that is still waiting for the answer
+ */
+export const INTENT_DEADLINE_MS = 60_000;
+/** seconds a client is told to wait before it retries after processor_timeout */
+export const PROCESSOR_TIMEOUT_RETRY_AFTER_SECONDS = 2;
+/** a full disk is said in the log at most this often */
+export const STORAGE_LOG_INTERVAL_MS = 60_000;

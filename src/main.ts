@@ -5,7 +5,7 @@ import { describeStore, type ServeConfig, webhookAddressPolicy } from './config.
 import { DeliveryWorker } from './jobs/deliveries.js';
 import { realClock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { SHUTDOWN_GRACE_MS } from './limits.js';
+import { SHUTDOWN_GRACE_MS, STORAGE_LOG_INTERVAL_MS } from './limits.js';
 import { Simulator } from './processor/simulator/simulator.js';
 import { bootstrapAccount } from './services/accounts.js';
 import type { Settings } from './services/context.js';
@@ -36,6 +36,8 @@ export async function serve(
     webhookPrivateAddresses: addresses.policy,
     rateLimitPerSecond: config.rateLimitPerSecond,
     publicUrl: config.publicUrl,
+    processorTimeoutMs: config.processorTimeoutMs,
+    intentDeadlineMs: config.intentDeadlineMs,
   };
   const deps = { store, processor: new Simulator(), clock: realClock, logger: log, settings };
   // events are delivered to webhooks from the outbox by this worker
@@ -104,14 +106,26 @@ async function listenOnBothLoopbacks(app: FastifyInstance, log: Logger): Promise
   }
 }
 
-/** One line when the disk under the store fills up, one when a write succeeds again. */
-export function storageLogger(log: Logger): (full: boolean) => void {
+/**
+ * One line when the disk under the store fills up, one when a write succeeds again. A nearly full
+ * disk can take a small write between refused ones: the "full" line is then said at most once a
+ * minute, and "writable again" only after a "full" that was said.
+ */
+export function storageLogger(log: Logger, nowMs: () => number = Date.now): (full: boolean) => void {
+  let saidFullAt = Number.NEGATIVE_INFINITY;
+  let saidFull = false;
   return (full) => {
-    if (full)
+    if (full) {
+      if (nowMs() - saidFullAt < STORAGE_LOG_INTERVAL_MS) return;
+      saidFullAt = nowMs();
+      saidFull = true;
       log.error(
         'the disk under the database is full: writes are answered 503 storage_full until there is space again',
       );
-    else log.warn('the database is writable again: the disk has space');
+    } else if (saidFull) {
+      saidFull = false;
+      log.warn('the database is writable again: the disk has space');
+    }
   };
 }
 

@@ -90,6 +90,8 @@ export const ERROR_CODES = {
   server_closing: 'service_unavailable',
   // the disk under the database is full: nothing was written (store/db-errors.ts)
   storage_full: 'service_unavailable',
+  // the payment processor did not answer in time; what was asked for is finished later
+  processor_timeout: 'service_unavailable',
 } as const satisfies Record<string, ErrorType>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -124,6 +126,14 @@ export class AppError extends Error {
     this.status = STATUS_OVERRIDES[code] ?? ERROR_TYPES[this.type];
   }
 }
+
+/** The processor did not answer in time: the request may still take effect (a retry learns how). */
+export const processorTimeout = (): AppError =>
+  new AppError(
+    'processor_timeout',
+    undefined,
+    'The payment processor did not answer in time. The order may still be placed: retry the request (with the same Idempotency-Key) to learn its outcome.',
+  );
 
 export const missingParameter = (parameter: string): AppError =>
   new AppError('missing_parameter', parameter, `A parameter is missing: '${parameter}'.`);

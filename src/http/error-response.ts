@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_TYPES, type ErrorType } from '../domain/errors.js';
+import { PROCESSOR_TIMEOUT_RETRY_AFTER_SECONDS } from '../limits.js';
 import { STORAGE_FULL_RETRY_AFTER_SECONDS, StoreClosedError } from '../store/db-errors.js';
 import { validationError } from './validation.js';
 
@@ -65,8 +66,10 @@ function fromFastify(error: FastifyError): { status: number; error: AppError } |
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = errorResponse(error, request, { log: true });
-  if (body.errors[0]?.code === 'storage_full')
-    reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_SECONDS));
+  const code = body.errors[0]?.code;
+  if (code === 'storage_full') reply.header('retry-after', String(STORAGE_FULL_RETRY_AFTER_SECONDS));
+  if (code === 'processor_timeout')
+    reply.header('retry-after', String(PROCESSOR_TIMEOUT_RETRY_AFTER_SECONDS));
   return reply.status(status).send(body);
 }
 

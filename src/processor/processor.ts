@@ -61,9 +61,18 @@ export interface Settlement {
   failureMessage?: string | undefined;
 }
 
+/**
+ * The processor is called with no transaction open: what a call is for is recorded first (an
+ * intent), the call is made, and its answer applied in a transaction of its own. `authorize` is
+ * idempotent by `reference` (asked twice, it authorizes once and gives the same answer), and
+ * `authorizationStatus` tells what became of a request whose answer never came back.
+ */
 export interface PaymentProcessor {
   tokenizeCard(card: CardInput): CardTokenResult;
-  authorize(request: AuthorizationRequest): AuthorizationResult;
+  /** rejects with the signal's reason when `signal` aborts (a timeout): the answer is then unknown */
+  authorize(request: AuthorizationRequest, signal: AbortSignal): Promise<AuthorizationResult>;
+  /** what became of `authorize(request)`: its answer, or undefined when it was never made */
+  authorizationStatus(request: AuthorizationRequest): Promise<AuthorizationResult | undefined>;
   /** a new authorization for a charge whose authorization expired */
   reauthorize(request: AuthorizationRequest): ReauthorizationResult;
   /** accepts an operation; the answer is when its outcome will be known (null: it stays pending) */

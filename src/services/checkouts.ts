@@ -112,6 +112,12 @@ async function openCheckout(
   const found = await tx.checkouts.load(accountId, id, { lock: forChange });
   if (!found || found.checkout.state === 'ordered') throw checkoutNotFound(id);
   if (forChange && found.checkout.state === 'spent') throw spentConflict(found.checkout);
+  if (forChange && found.checkout.state === 'ordering')
+    throw new AppError(
+      'restricted_update',
+      'id',
+      `Checkout '${id}' cannot be changed: an order is being placed with it (order ${found.checkout.orderId}).`,
+    );
   return loadCheckoutView(tx, accountId, found);
 }
 

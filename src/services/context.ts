@@ -22,6 +22,10 @@ export interface Settings {
   requestLogMaxPerAccount?: number | undefined;
   /** how long an event stream waits for a reader that takes nothing (default EVENT_STREAM_SLOW_READER_MS) */
   eventStreamSlowReaderMs?: number | undefined;
+  /** TRIBUTARY_PROCESSOR_TIMEOUT_MS: how long a request waits for the processor (default PROCESSOR_TIMEOUT_MS) */
+  processorTimeoutMs?: number | undefined;
+  /** TRIBUTARY_INTENT_DEADLINE_MS: when the reconciler takes an intent over (default INTENT_DEADLINE_MS) */
+  intentDeadlineMs?: number | undefined;
 }
 
 export const DEFAULT_SETTINGS: Settings = { webhookPrivateAddresses: 'allow' };

@@ -13,6 +13,7 @@ import type { Tx } from '../store/store.js';
 import type { OrderView } from '../wire/order.js';
 import type { Deps } from './context.js';
 import { issueDocument } from './documents.js';
+import { reconcileOrders } from './order-placement.js';
 import { persistPlan } from './order-plan.js';
 import { loadOrderView } from './order-view.js';
 
@@ -236,6 +237,8 @@ export class TaskWorker {
         this.purgedAt = this.deps.clock.nowMs();
         await purgeIdempotencyKeys(this.deps);
       }
+      // order attempts whose processor answer never came back, past their deadline
+      await reconcileOrders(this.deps);
       const accounts = await this.deps.store.read((tx) =>
         tx.tasks.accountsWithDueTasks(this.deps.clock.nowMs(), ACCOUNTS_PER_SWEEP_MAX),
       );

@@ -18,6 +18,19 @@ interface Scope {
 
 const scopes = new AsyncLocalStorage<Scope>();
 
+/** Set for the work of every store transaction: nothing outside the store may run in one. */
+const inTransaction = new AsyncLocalStorage<true>();
+
+/** Whether this async context is inside a store transaction (the processor asserts it is not). */
+export function insideTransaction(): boolean {
+  return inTransaction.getStore() === true || scopes.getStore()?.open === true;
+}
+
+/** Runs a transaction's work marked as such (store/sqlite.ts, store/postgres.ts). */
+export function asTransaction<T>(work: () => Promise<T>): Promise<T> {
+  return inTransaction.run(true, work);
+}
+
 /** The open ambient transaction of `owner` (a store) in this async context, if any. */
 export function ambientTx(owner: object): Scope | undefined {
   const scope = scopes.getStore();

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { SecretBox } from '../lib/secret-box.js';
-import { ambientTx, nestedTransaction, runScoped } from './ambient.js';
+import { ambientTx, asTransaction, nestedTransaction, runScoped } from './ambient.js';
 import { isRetryable, StorageWatch, StoreClosedError, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import { pause, retryPauseMs, TRANSACTION_ATTEMPTS_MAX } from './retry.js';
@@ -108,7 +108,9 @@ export class PostgresStore implements Store {
   private async attempts<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const value = await this.db.transaction().execute((trx) => work(new Tx(trx, 'postgres', this.box)));
+        const value = await this.db
+          .transaction()
+          .execute((trx) => asTransaction(() => work(new Tx(trx, 'postgres', this.box))));
         this.storage.wrote();
         return value;
       } catch (error) {

@@ -155,8 +155,12 @@ export interface SourceRecord {
   updatedAt: number;
 }
 
-/** A checkout is `open` until an order attempt is declined (`spent`) or succeeds (`ordered`). */
-export type CheckoutState = 'open' | 'spent' | 'ordered';
+/**
+ * A checkout is `open` until an order is asked for; then `ordering` while the processor is asked
+ * to authorize its charges, and `ordered` (authorized) or `spent` (declined) after, or `open` again
+ * when the processor never answered (domain/checkout/transitions.ts).
+ */
+export type CheckoutState = 'open' | 'ordering' | 'spent' | 'ordered';
 
 export interface CheckoutRecord {
   accountId: string;

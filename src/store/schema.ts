@@ -310,6 +310,25 @@ export interface ChargeAuthorizationsTable {
   created_at: number;
 }
 
+export interface ProcessorIntentsTable {
+  seq: Generated<number>;
+  account_id: string;
+  /** our reference for the request (the charge id of an authorization) */
+  id: string;
+  kind: string;
+  checkout_id: string;
+  order_id: string;
+  position: number;
+  request: Json;
+  state: string;
+  answer: Json | null;
+  idempotency_key: string | null;
+  /** real time: past it, the reconciler asks the processor what became of it */
+  deadline_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface TasksTable {
   seq: Generated<number>;
   account_id: string;
@@ -422,6 +441,7 @@ export interface Database {
   order_parts: OrderPartsTable;
   charge_authorizations: ChargeAuthorizationsTable;
   tasks: TasksTable;
+  processor_intents: ProcessorIntentsTable;
   events: EventsTable;
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;

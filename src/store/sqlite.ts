@@ -3,7 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SecretBox } from '../lib/secret-box.js';
-import { ambientTx, detached, nestedTransaction, runScoped } from './ambient.js';
+import { ambientTx, asTransaction, detached, nestedTransaction, runScoped } from './ambient.js';
 import { isRetryable, StorageWatch, StoreClosedError, translateDbError } from './db-errors.js';
 import { migrate } from './migrate.js';
 import type { HotStatements } from './repos/base.js';
@@ -192,7 +192,7 @@ export class SqliteStore implements Store {
     return new Promise<T>((resolve, reject) => {
       // the work runs in its caller's async context, whichever request started the group
       this.queue.push({
-        work: AsyncResource.bind(work) as (tx: Tx) => Promise<unknown>,
+        work: AsyncResource.bind((tx: Tx) => asTransaction(() => work(tx))) as (tx: Tx) => Promise<unknown>,
         busy: 0,
         resolve: resolve as (value: unknown) => void,
         reject,

@@ -9,6 +9,7 @@ import { EventsRepo } from './repos/events.js';
 import { FilesRepo } from './repos/files.js';
 import { FulfillmentsRepo } from './repos/fulfillments.js';
 import { IdempotencyRepo } from './repos/idempotency.js';
+import { IntentsRepo } from './repos/intents.js';
 import { OperationsRepo } from './repos/operations.js';
 import { OrdersRepo } from './repos/orders.js';
 import { RefundsRepo } from './repos/refunds.js';
@@ -62,6 +63,7 @@ export class Tx {
   readonly refunds: RefundsRepo;
   readonly returns: ReturnsRepo;
   readonly tasks: TasksRepo;
+  readonly intents: IntentsRepo;
   readonly taxIdentifiers: TaxIdentifiersRepo;
   readonly files: FilesRepo;
   readonly requestLog: RequestLogRepo;
@@ -89,6 +91,7 @@ export class Tx {
     this.refunds = new RefundsRepo(db, dialect, this.orders);
     this.returns = new ReturnsRepo(db, dialect, this.orders);
     this.tasks = new TasksRepo(db, dialect);
+    this.intents = new IntentsRepo(db, dialect);
     this.taxIdentifiers = new TaxIdentifiersRepo(db, dialect);
     this.files = new FilesRepo(db, dialect);
     this.requestLog = new RequestLogRepo(db, dialect);

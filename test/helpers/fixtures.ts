@@ -23,6 +23,9 @@ export const CARDS = {
   insufficientFunds: '4000000000009995',
   doNotHonor: '4000000000000002',
   review: '4000007200000500',
+  authorizationSlow: '4000007200000708',
+  authorizationTimeout: '4000007200000807',
+  authorizationLostAnswer: '4000007200000906',
 } as const;
 
 export const ADDRESS_MN = {

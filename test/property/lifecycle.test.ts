@@ -11,8 +11,8 @@ import { createAccount } from '../../src/services/accounts.js';
 import { attachSource, createCheckout } from '../../src/services/checkouts.js';
 import type { Caller, Deps } from '../../src/services/context.js';
 import { createFulfillment } from '../../src/services/fulfillments.js';
+import { createOrder } from '../../src/services/order-placement.js';
 import { loadOrderView } from '../../src/services/order-view.js';
-import { createOrder } from '../../src/services/orders.js';
 import { createRefund } from '../../src/services/refunds.js';
 import { createCardSource, createCreditSource } from '../../src/services/sources.js';
 import {

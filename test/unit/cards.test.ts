@@ -48,7 +48,7 @@ describe('the scenario table', () => {
       assert.ok(scenarioForNumber(n), `card ${n} is in the table`);
     }
   });
-  it('decides source creation and authorization from the table', () => {
+  it('decides source creation and authorization from the table', async () => {
     const simulator = new Simulator();
     const token = simulator.tokenizeCard({
       number: '4000 0000 0000 3295',
@@ -74,21 +74,28 @@ describe('the scenario table', () => {
         reason: 'invalid_number',
       },
     );
-    const declined = simulator.authorize({
-      reference: 'c',
-      scenarioId: 'decline_insufficient_funds',
-      amountMinor: 100,
-      currency: 'USD',
-      nowMs: 0,
-    });
+    const signal = AbortSignal.timeout(10_000);
+    const declined = await simulator.authorize(
+      {
+        reference: 'c',
+        scenarioId: 'decline_insufficient_funds',
+        amountMinor: 100,
+        currency: 'USD',
+        nowMs: 0,
+      },
+      signal,
+    );
     assert.ok(!declined.approved && declined.declineCode === 'insufficient_funds');
-    const hour = simulator.authorize({
-      reference: 'c',
-      scenarioId: 'auth_expires_1h_reauth_granted',
-      amountMinor: 100,
-      currency: 'USD',
-      nowMs: 0,
-    });
+    const hour = await simulator.authorize(
+      {
+        reference: 'c',
+        scenarioId: 'auth_expires_1h_reauth_granted',
+        amountMinor: 100,
+        currency: 'USD',
+        nowMs: 0,
+      },
+      signal,
+    );
     assert.ok(hour.approved && hour.expiresAtMs === 3_600_000);
   });
 });

@@ -36,3 +36,28 @@ describe('a full disk', () => {
     assert.deepEqual(heard, [true, false, true]);
   });
 });
+
+describe('the log of a full disk', () => {
+  it('says "full" at most once a minute, and "writable again" only after a "full" it said', async () => {
+    const { storageLogger } = await import('../../src/main.js');
+    const said: string[] = [];
+    let clock = 0;
+    const log = {
+      error: (line: string) => said.push(`error: ${line.slice(0, 13)}`),
+      warn: (line: string) => said.push(`warn: ${line.slice(0, 13)}`),
+    } as unknown as Parameters<typeof storageLogger>[0];
+    const told = storageLogger(log, () => clock);
+    // a nearly full disk: a small write succeeds between refused ones
+    for (const full of [true, false, true, false, true]) told(full);
+    clock += 61_000;
+    told(false);
+    told(true);
+    told(false);
+    assert.deepEqual(said, [
+      'error: the disk unde',
+      'warn: the database ',
+      'error: the disk unde',
+      'warn: the database ',
+    ]);
+  });
+});

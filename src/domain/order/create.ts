@@ -80,7 +80,7 @@ export type AuthorizationAnswer =
     }
   | { approved: false; declineMessage: string };
 
-export interface ChargeAttempt {
+interface ChargeAttempt {
   chargeId: string;
   source: PaymentSourceForOrder;
   answer: AuthorizationAnswer;

@@ -58,8 +58,84 @@ class NotKept extends Error {
   }
 }
 
+/**
+ * Runs the handler and renders what it produced as a retry would be answered: the body through
+ * the route's serializer (DR's schema where there is one), or the error's envelope.
+ */
+async function produce(
+  app: FastifyInstance,
+  handler: RouteHandlerMethod,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<{ result: Produced; status: number; body: string | null }> {
+  try {
+    const returned: unknown = await handler.call(app, request, reply);
+    // the answer is then that text, not serialized again
+    const body = returned === undefined ? null : (reply.serialize(returned) as string);
+    if (body !== null) reply.type('application/json; charset=utf-8');
+    return { result: { ok: true, body: body ?? undefined }, status: reply.statusCode, body };
+  } catch (error) {
+    // a deadlock or serialization failure ends the whole transaction: the store runs it again
+    // (the handler with it)
+    if (isRetryable(error)) throw error;
+    const rendered = errorResponse(error, request);
+    return { result: { ok: false, error }, status: rendered.status, body: JSON.stringify(rendered.body) };
+  }
+}
+
+/** 2xx and 4xx answers are kept for retries; a 5xx or 429 frees the key. */
+const keepable = (status: number) => status < 500 && status !== 429;
+
 export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
+  app.decorateRequest('idempotencyKey', undefined);
   const running = new Set<string>();
+
+  /**
+   * A route that calls the payment processor (`config.processor`) runs in several transactions
+   * of its own (none open while the processor is asked), so its answer is recorded after it, in
+   * a transaction of its own. The route is told the key (`request.idempotencyKey`): it records it
+   * with what it asks the processor, so that a retry after a crash (the effects committed, the
+   * answer not recorded) finishes or finds the same work rather than doing it again.
+   */
+  const wrapSteps = (handler: RouteHandlerMethod): RouteHandlerMethod =>
+    async function idempotentSteps(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      const key = parseIdempotencyKey(headerValues(request, HEADER));
+      const caller = request.caller;
+      if (key === undefined || caller === null) return handler.call(this, request, reply);
+      const accountId = caller.account.id;
+      const slot = `${accountId}\n${key}`;
+      if (running.has(slot)) throw inUse();
+      running.add(slot);
+      try {
+        request.idempotencyKey = key;
+        const { result, status, body } = await produce(this, handler, request, reply);
+        if (keepable(status)) {
+          const at = now(deps, caller);
+          await deps.store
+            .transaction((tx) =>
+              tx.idempotency.insert({
+                accountId,
+                key,
+                fingerprint: fingerprint(request),
+                method: request.method,
+                path: request.url,
+                status,
+                body,
+                createdAt: at,
+                expiresAt: at + IDEMPOTENCY_WINDOW_MS,
+              }),
+            )
+            // another process answered the same retry first: its record stands (the same work)
+            .catch((error: unknown) => {
+              if (!(error instanceof AppError && error.code === 'already_exists')) throw error;
+            });
+        }
+        if (!result.ok) throw result.error;
+        return result.body;
+      } finally {
+        running.delete(slot);
+      }
+    };
 
   const wrap = (handler: RouteHandlerMethod): RouteHandlerMethod =>
     async function idempotent(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
@@ -86,27 +162,8 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
               return { ok: true, body: undefined };
             }
             if (kept) await tx.idempotency.delete(accountId, key);
-            let result: Produced;
-            let status: number;
-            let body: string | null;
-            try {
-              const returned: unknown = await handler.call(this, request, reply);
-              status = reply.statusCode;
-              // the route's serializer (DR's schema where there is one), as a live answer would be;
-              // the answer is then that text, not serialized again
-              body = returned === undefined ? null : (reply.serialize(returned) as string);
-              if (body !== null) reply.type('application/json; charset=utf-8');
-              result = { ok: true, body: body ?? undefined };
-            } catch (error) {
-              // a deadlock or serialization failure ends the whole transaction: the store runs
-              // it again (the handler with it)
-              if (isRetryable(error)) throw error;
-              result = { ok: false, error };
-              const rendered = errorResponse(error, request);
-              status = rendered.status;
-              body = JSON.stringify(rendered.body);
-            }
-            if (status >= 500 || status === 429) throw new NotKept(result);
+            const { result, status, body } = await produce(this, handler, request, reply);
+            if (!keepable(status)) throw new NotKept(result);
             await tx.idempotency.insert({
               accountId,
               key,
@@ -158,7 +215,8 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (route.config?.auth === 'none' || !methods.some((m) => METHODS.has(m))) return;
-    route.handler = wrap(route.handler as RouteHandlerMethod);
+    const handler = route.handler as RouteHandlerMethod;
+    route.handler = route.config?.processor === true ? wrapSteps(handler) : wrap(handler);
   });
 }
 
@@ -175,3 +233,14 @@ const reused = (method: string, path: string) =>
     'Idempotency-Key',
     `This Idempotency-Key was used for another request (${method} ${path}, or another body); use a new key.`,
   );
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** the route calls the payment processor: its requests are recorded in steps (wrapSteps) */
+    processor?: boolean;
+  }
+  interface FastifyRequest {
+    /** the request's Idempotency-Key, for routes that record it with their processor intents */
+    idempotencyKey: string | undefined;
+  }
+}

@@ -92,6 +92,7 @@ export function accountRoutes(app: TypedApp, deps: Deps): void {
         refund: s.refund,
         cancel: s.cancel,
         threeDSecure: s.threeDSecure ?? false,
+        authorizationFault: s.authorizationFault ?? null,
       },
     })),
   }));

@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import { invalidParameter } from '../../domain/errors.js';
 import { ORDER_MACHINE } from '../../domain/order/transitions.js';
 import type { Deps } from '../../services/context.js';
-import { createOrder, getCharge, getOrder, listOrders, updateOrder } from '../../services/orders.js';
+import { createOrder } from '../../services/order-placement.js';
+import { getCharge, getOrder, listOrders, updateOrder } from '../../services/orders.js';
 import { chargeToWire, orderToWire } from '../../wire/order.js';
 import { callerOf } from '../plugins/auth.js';
 import { majorRangeOf, pageOf, sharedFiltersOf, timeRangeOf } from '../query.js';
@@ -44,11 +45,18 @@ export const OrderListQuery = closed({
 const GetQuery = closed({ expand: Type.Optional(Type.Union([Type.Boolean(), Str(40)])) });
 
 export function orderRoutes(app: TypedApp, deps: Deps): void {
-  app.post('/orders', { schema: { body: OrderCreate } }, async (request, reply) => {
-    const view = await createOrder(deps, callerOf(request), request.body);
-    reply.status(201);
-    return orderToWire(view);
-  });
+  // the processor is asked outside any transaction (services/order-placement.ts)
+  app.post(
+    '/orders',
+    { schema: { body: OrderCreate }, config: { processor: true } },
+    async (request, reply) => {
+      const view = await createOrder(deps, callerOf(request), request.body, {
+        idempotencyKey: request.idempotencyKey,
+      });
+      reply.status(201);
+      return orderToWire(view);
+    },
+  );
 
   app.get('/orders/:id', { schema: { params: IdParams, querystring: GetQuery } }, async (request) => {
     const { id } = request.params;

@@ -11,6 +11,8 @@ export const SECONDS_PER_DAY = 86_400;
 /** How long the simulator takes to settle a capture, cancel or refund: quick, so that a server
  * left running settles by itself, and so that tests advance the clock a little. */
 export const SETTLEMENT_DELAY_SECONDS = 2;
+/** How long a `slow` authorization takes to answer. */
+export const SLOW_ANSWER_SECONDS = 2;
 /** "Created pending, later failed": the later is an hour. */
 export const SLOW_FAILURE_DELAY_SECONDS = SECONDS_PER_HOUR;
 /** DR's typical capture failure (https://docs.digitalriver.com/digital-river-api/order-management/orders/payment-charges). */
@@ -48,6 +50,12 @@ export interface Scenario {
   chargebackAfterDays?: number;
   refund: RefundOutcome;
   cancel: 'complete' | 'failed';
+  /**
+   * what no DR environment offers: an authorization that answers slowly (after
+   * SLOW_ANSWER_SECONDS), never answers and is never made (`timeout`), or is made and its answer
+   * lost on the way back (`lost_answer`)
+   */
+  authorizationFault?: 'slow' | 'timeout' | 'lost_answer';
 }
 
 const base = {
@@ -272,6 +280,32 @@ export const SCENARIOS: readonly Scenario[] = [
     origin: 'tributary',
     review: { outcome: 'block', afterSeconds: SECONDS_PER_HOUR },
     description: 'Fraud review: the order is in_review, and blocked 1 hour later (charge cancelled).',
+  },
+  {
+    ...base,
+    id: 'authorization_slow',
+    numbers: ['4000007200000708'],
+    origin: 'tributary',
+    authorizationFault: 'slow',
+    description: `The processor answers the authorization after ${SLOW_ANSWER_SECONDS} s (it is made at once).`,
+  },
+  {
+    ...base,
+    id: 'authorization_timeout',
+    numbers: ['4000007200000807'],
+    origin: 'tributary',
+    authorizationFault: 'timeout',
+    description:
+      'The processor never answers the authorization and never makes it: POST /orders answers 503 processor_timeout after the processor timeout, and the reconciler gives the checkout back (open) past the intent deadline.',
+  },
+  {
+    ...base,
+    id: 'authorization_lost_answer',
+    numbers: ['4000007200000906'],
+    origin: 'tributary',
+    authorizationFault: 'lost_answer',
+    description:
+      'The processor makes the authorization but its answer never comes back: POST /orders answers 503 processor_timeout; a retry, or the reconciler past the intent deadline, finds the authorization and places the order once.',
   },
 ];
 

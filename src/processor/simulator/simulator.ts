@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { cardBrand, luhnValid, normalizeCardNumber } from '../../domain/card/card.js';
+import { assert } from '../../lib/assert.js';
 import { newUuid } from '../../lib/ids.js';
+import { insideTransaction } from '../../store/ambient.js';
 import type {
   AuthorizationRequest,
   AuthorizationResult,
@@ -14,13 +17,53 @@ import {
   CAPTURE_FAILURE,
   DEFAULT_SCENARIO_ID,
   SETTLEMENT_DELAY_SECONDS,
+  SLOW_ANSWER_SECONDS,
   SLOW_FAILURE_DELAY_SECONDS,
   scenarioById,
   scenarioForNumber,
 } from './scenarios.js';
 
-/** The built-in processor: every decision comes from the scenario table, none from chance. */
+/** An authorization's id, the same for the same reference: asked twice, the processor answers once. */
+function authorizationIdFor(reference: string): string {
+  const hex = createHash('sha256').update(`authorization:${reference}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+function waitFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = ms === Number.POSITIVE_INFINITY ? undefined : setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * The built-in processor: every decision comes from the scenario table, none from chance, and an
+ * authorization's answer is a function of its request (by reference), so that the processor
+ * "remembers" what it did across a crash of the server, as a real one would. It refuses to be
+ * called inside a store transaction (the processor is never called with one open).
+ */
 export class Simulator implements PaymentProcessor {
+  /** authorizations asked for, by reference (tests count them: a retry must not ask again) */
+  readonly authorizeCalls = new Map<string, number>();
+
+  constructor(private readonly options: { insideTransaction?: () => boolean } = {}) {}
+
+  private outsideTransactions(call: string): void {
+    assert(
+      !(this.options.insideTransaction ?? insideTransaction)(),
+      `the processor was called (${call}) inside a store transaction`,
+    );
+  }
+
   tokenizeCard(card: CardInput): CardTokenResult {
     const digits = normalizeCardNumber(card.number);
     const scenario = scenarioForNumber(digits);
@@ -37,7 +80,8 @@ export class Simulator implements PaymentProcessor {
     };
   }
 
-  authorize(request: AuthorizationRequest): AuthorizationResult {
+  /** The answer to an authorization: the scenario's, the same every time it is asked. */
+  private answerTo(request: AuthorizationRequest): AuthorizationResult {
     const scenario = scenarioById(request.scenarioId);
     if (scenario.decline) {
       return {
@@ -48,10 +92,35 @@ export class Simulator implements PaymentProcessor {
     }
     return {
       approved: true,
-      authorizationId: newUuid(),
+      authorizationId: authorizationIdFor(request.reference),
       expiresAtMs: request.nowMs + scenario.authorizationTtlSeconds * 1000,
       review: scenario.review,
     };
+  }
+
+  async authorize(request: AuthorizationRequest, signal: AbortSignal): Promise<AuthorizationResult> {
+    this.outsideTransactions('authorize');
+    this.authorizeCalls.set(request.reference, (this.authorizeCalls.get(request.reference) ?? 0) + 1);
+    const answer = this.answerTo(request);
+    switch (scenarioById(request.scenarioId).authorizationFault) {
+      case 'slow':
+        await waitFor(SLOW_ANSWER_SECONDS * 1000, signal);
+        return answer;
+      case 'timeout':
+      case 'lost_answer':
+        // no answer ever comes: the caller's timeout ends the wait
+        await waitFor(Number.POSITIVE_INFINITY, signal);
+        return answer;
+      default:
+        return answer;
+    }
+  }
+
+  async authorizationStatus(request: AuthorizationRequest): Promise<AuthorizationResult | undefined> {
+    this.outsideTransactions('authorizationStatus');
+    // a timed-out authorization was never made; a lost answer's authorization was
+    if (scenarioById(request.scenarioId).authorizationFault === 'timeout') return undefined;
+    return this.answerTo(request);
   }
 
   reauthorize(request: AuthorizationRequest): ReauthorizationResult {

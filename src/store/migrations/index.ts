@@ -632,6 +632,31 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE delivery_attempts ADD COLUMN next_attempt_at {big}',
     ],
   },
+  {
+    version: 18,
+    name: 'processor intents: a request to the payment processor, recorded before it is made, and its answer',
+    statements: [
+      `CREATE TABLE processor_intents (
+        seq {seq},
+        account_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        checkout_id TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        state TEXT NOT NULL,
+        answer TEXT,
+        idempotency_key TEXT,
+        deadline_at {big} NOT NULL,
+        created_at {big} NOT NULL,
+        updated_at {big} NOT NULL,
+        UNIQUE (account_id, id)
+      )`,
+      'CREATE INDEX processor_intents_checkout ON processor_intents (account_id, checkout_id)',
+      'CREATE INDEX processor_intents_due ON processor_intents (state, deadline_at)',
+    ],
+  },
 ];
 
 const SPELLINGS: Record<Dialect, Record<string, string>> = {

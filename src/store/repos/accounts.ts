@@ -38,6 +38,7 @@ const ACCOUNT_DATA_TABLES = [
   'orders',
   'order_parts',
   'charge_authorizations',
+  'processor_intents',
   'tasks',
   'events',
   'webhooks',

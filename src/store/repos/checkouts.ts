@@ -147,28 +147,57 @@ export class CheckoutsRepo extends Repo {
     assert(Number(result.numUpdatedRows) === 1, `checkout ${checkout.id} is not open`);
   }
 
-  /** open → spent: an order attempt was declined; the checkout can no longer be used. */
-  async markSpent(accountId: string, id: string, message: string, now: number): Promise<void> {
-    const result = await this.db
-      .updateTable('checkouts')
-      .set({ state: 'spent', spent_message: message, updated_at: now })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .where('state', '=', 'open')
-      .executeTakeFirst();
-    assert(Number(result.numUpdatedRows) === 1, `checkout ${id} was not open`);
+  /** open | ordering → spent: the order was refused or declined; the checkout can no longer be used. */
+  async markSpent(
+    accountId: string,
+    id: string,
+    message: string,
+    now: number,
+    from: 'open' | 'ordering' = 'open',
+  ): Promise<void> {
+    await this.move(accountId, id, from, { state: 'spent', spent_message: message, updated_at: now });
   }
 
-  /** open → ordered */
-  async markOrdered(accountId: string, id: string, orderId: string, now: number): Promise<void> {
+  /** open | ordering → ordered */
+  async markOrdered(
+    accountId: string,
+    id: string,
+    orderId: string,
+    now: number,
+    from: 'open' | 'ordering' = 'open',
+  ): Promise<void> {
+    await this.move(accountId, id, from, { state: 'ordered', order_id: orderId, updated_at: now });
+  }
+
+  /** open → ordering: the processor is being asked to authorize the order `orderId` */
+  async markOrdering(accountId: string, id: string, orderId: string, now: number): Promise<void> {
+    await this.move(accountId, id, 'open', { state: 'ordering', order_id: orderId, updated_at: now });
+  }
+
+  /** ordering → open: the processor never made the authorizations; an order may be asked for again */
+  async reopen(accountId: string, id: string, now: number): Promise<void> {
+    await this.move(accountId, id, 'ordering', { state: 'open', order_id: null, updated_at: now });
+  }
+
+  private async move(
+    accountId: string,
+    id: string,
+    from: CheckoutRecord['state'],
+    set: {
+      state: CheckoutRecord['state'];
+      order_id?: string | null;
+      spent_message?: string;
+      updated_at: number;
+    },
+  ): Promise<void> {
     const result = await this.db
       .updateTable('checkouts')
-      .set({ state: 'ordered', order_id: orderId, updated_at: now })
+      .set(set)
       .where('account_id', '=', accountId)
       .where('id', '=', id)
-      .where('state', '=', 'open')
+      .where('state', '=', from)
       .executeTakeFirst();
-    assert(Number(result.numUpdatedRows) === 1, `checkout ${id} was not open`);
+    assert(Number(result.numUpdatedRows) === 1, `checkout ${id} was not ${from}`);
   }
 
   async delete(accountId: string, id: string): Promise<void> {
